@@ -1,0 +1,19 @@
+"""Every account has a profile from the moment it exists, however it was created."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from tsunagu.profiles.models import Profile
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="profiles.create_profile")
+def create_profile(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if created and not raw:
+        Profile.objects.get_or_create(
+            user=instance, defaults={"display_name": instance.email.split("@")[0][:50]}
+        )

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from tsunagu.api.ninja import api
+from tsunagu.web import views as web_views
+
+admin.site.site_header = "Tsunagu staff"
+admin.site.site_title = "Tsunagu staff"
+
+urlpatterns = [
+    path("", include("tsunagu.web.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("tsunagu.accounts.urls")),
+    path("profiles/", include("tsunagu.profiles.urls")),
+    path("settings/api-tokens/", include("tsunagu.api.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", web_views.set_language, name="set_language"),
+]
+
+handler403 = "tsunagu.web.views.permission_denied"
+handler404 = "tsunagu.web.views.page_not_found"
+handler500 = "tsunagu.web.views.server_error"
+
+if settings.DEBUG:  # pragma: no cover
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
