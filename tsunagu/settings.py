@@ -50,6 +50,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
+    # Tsunagu's apps come before allauth so that their templates override allauth's.
+    "tsunagu.core",
+    "tsunagu.web",
+    "tsunagu.audit",
+    "tsunagu.accounts",
+    "tsunagu.profiles",
+    "tsunagu.api",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -57,12 +64,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "tsunagu.core",
-    "tsunagu.audit",
-    "tsunagu.accounts",
-    "tsunagu.profiles",
-    "tsunagu.api",
-    "tsunagu.web",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +89,7 @@ ASGI_APPLICATION = "tsunagu.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "tsunagu" / "web" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
