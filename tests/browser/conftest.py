@@ -11,12 +11,14 @@ The live server runs in this process, in a thread, so e-mails it sends land in
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.browser.helpers import ScreenshotFn
 
 CHROMIUM = os.environ.get("TSUNAGU_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,15 +35,20 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 BROWSER_DIR = Path(__file__).resolve().parent
 
-ScreenshotFn = Callable[..., Path]
-
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test in tests/browser/ before ``-m`` selects on the marker."""
+    """Mark every test in tests/browser/ before ``-m`` selects on the marker.
+
+    The live server needs committed data, so these tests use a transactional database; the
+    serialized rollback puts back what migrations seeded (the skill taxonomy, the site) after
+    each test's flush.
+    """
     for item in items:
         if BROWSER_DIR in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+            if item.get_closest_marker("django_db") is None:
+                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 def _in_ci() -> bool:

@@ -1,0 +1,153 @@
+"""The issue's acceptance flow, part two: profiles, other people's local time, the worker list
+and the language switch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page, expect
+
+from tests.accounts.factories import UserFactory
+from tests.browser.helpers import ScreenshotFn, completeness_percent, log_in
+from tsunagu.accounts.models import User
+from tsunagu.profiles.models import Profile, Skill
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+
+
+def make_worker(
+    *,
+    display_name: str,
+    time_zone: str = "Asia/Tokyo",
+    headline: str = "",
+    skills: tuple[str, ...] = (),
+    hours: tuple[dt.time, dt.time] = (dt.time(9), dt.time(18)),
+) -> User:
+    user = UserFactory(time_zone=time_zone)
+    profile = Profile.objects.get(user=user)
+    profile.display_name = display_name
+    profile.headline = headline
+    profile.is_worker = True
+    profile.working_hours_start, profile.working_hours_end = hours
+    profile.working_days = [0, 1, 2, 3, 4]
+    profile.save()
+    profile.skills.set(Skill.objects.filter(slug__in=skills))
+    return user
+
+
+def clock_pattern(zone: ZoneInfo) -> re.Pattern[str]:
+    """The time now in ``zone`` as H:MM (leading zero optional), this minute or the next."""
+    now = dt.datetime.now(tz=zone)
+    times = {now.strftime("%H:%M"), (now + dt.timedelta(minutes=1)).strftime("%H:%M")}
+    return re.compile("|".join(rf"(?<!\d)0?{re.escape(t.lstrip('0') or '0')}" for t in times))
+
+
+def test_complete_profile_and_see_completeness_go_up(page: Page, screenshot: ScreenshotFn) -> None:
+    user = UserFactory(email="taro@example.com")
+    log_in(page, email=user.email)
+    before = completeness_percent(page)
+
+    page.get_by_role("link", name=re.compile("プロフィールを編集|Edit profile")).click()
+    expect(page).to_have_url(re.compile("/profiles/me/edit/$"))
+    form = page.locator("main form").filter(has=page.get_by_role("checkbox")).first
+    form.get_by_label(re.compile("^表示名")).fill("山田 太郎")
+    form.get_by_label(re.compile("キャッチ|見出し|ひとこと|肩書")).fill("英日翻訳と技術文書の作成")
+    form.get_by_label(re.compile("自己紹介")).fill(
+        "IT企業で10年、技術文書の翻訳を担当してきました。\n\n- 英語→日本語\n- 日本語→英語"
+    )
+    form.get_by_role("checkbox", name="翻訳（英語→日本語）").check()
+    form.get_by_role("checkbox", name="技術文書作成").check()
+    form.get_by_label(re.compile("稼働時間.*(開始|から)|^開始")).fill("10:00")
+    form.get_by_label(re.compile("稼働時間.*(終了|まで)|^終了")).fill("19:00")
+    screenshot(page, "profile-edit")
+    form.get_by_role("button", name=re.compile("保存")).click()
+
+    expect(page.get_by_text("山田 太郎").first).to_be_visible()
+    user.refresh_from_db()
+    profile = Profile.objects.get(user=user)
+    assert profile.headline == "英日翻訳と技術文書の作成"
+    assert set(profile.skills.values_list("slug", flat=True)) == {
+        "translation-en-ja",
+        "technical-writing",
+    }
+    assert profile.working_hours_start == dt.time(10)
+
+    after = completeness_percent(page)
+    assert after > before, (before, after)
+    screenshot(page, "home-signed-in")
+
+
+def test_other_profile_shows_both_local_times_and_overlap(
+    page: Page, screenshot: ScreenshotFn
+) -> None:
+    viewer = make_worker(display_name="山田 太郎", time_zone="Asia/Tokyo")
+    # 16:00–23:00 in Los Angeles is the next morning in Tokyo, so the hours overlap.
+    emily = make_worker(
+        display_name="Emily Carter",
+        time_zone="America/Los_Angeles",
+        headline="Japanese to English translator",
+        skills=("translation-ja-en",),
+        hours=(dt.time(16), dt.time(23)),
+    )
+    log_in(page, email=viewer.email)
+
+    page.goto(f"/profiles/{emily.profile.pk}/")
+    expect(page.get_by_role("heading", name=re.compile("Emily Carter"))).to_be_visible()
+    expect(
+        page.get_by_text("America/Los_Angeles").or_(page.get_by_text("ロサンゼルス"))
+    ).not_to_have_count(0)
+    main = page.locator("main")
+    expect(main).to_contain_text(clock_pattern(LOS_ANGELES))
+    expect(main).to_contain_text(clock_pattern(TOKYO))
+    expect(main).to_contain_text(re.compile("重な"))
+    screenshot(page, "profile-other")
+
+
+def test_switch_language_with_header_buttons(page: Page, screenshot: ScreenshotFn) -> None:
+    emily = make_worker(
+        display_name="Emily Carter",
+        time_zone="America/Los_Angeles",
+        headline="Japanese to English translator",
+        skills=("translation-ja-en",),
+        hours=(dt.time(16), dt.time(23)),
+    )
+    page.goto(f"/profiles/{emily.profile.pk}/")
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", "ja")
+    nav = page.get_by_role("navigation").first
+    expect(nav.get_by_role("link", name="Find workers")).to_have_count(0)
+
+    page.get_by_role("button", name="English").click()
+    expect(html).to_have_attribute("lang", "en")
+    expect(page).to_have_url(re.compile(f"/profiles/{emily.profile.pk}/$"))
+    expect(nav.get_by_role("link", name="Find workers")).to_be_visible()
+    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_text("Translation (Japanese to English)").first).to_be_visible()
+    screenshot(page, "profile-en")
+
+    page.get_by_role("button", name="日本語").click()
+    expect(html).to_have_attribute("lang", "ja")
+    expect(nav.get_by_role("link", name="Find workers")).to_have_count(0)
+    expect(page.get_by_text("翻訳（日本語→英語）").first).to_be_visible()
+
+
+def test_worker_list_filtered_by_skill(page: Page, screenshot: ScreenshotFn) -> None:
+    make_worker(display_name="翻訳の佐藤", skills=("translation",), headline="英日・日英の翻訳")
+    make_worker(display_name="動画の鈴木", skills=("video-editing",), headline="YouTube動画の編集")
+
+    page.goto("/")
+    page.get_by_role("navigation").first.get_by_role("link", name=re.compile("探す")).click()
+    expect(page).to_have_url(re.compile("/profiles/"))
+    main = page.locator("main")
+    expect(main.get_by_text("翻訳の佐藤")).to_be_visible()
+    expect(main.get_by_text("動画の鈴木")).to_be_visible()
+
+    main.get_by_label(re.compile("^スキル")).select_option(label="翻訳")
+    main.get_by_role("button", name=re.compile("検索|絞り込")).click()
+    expect(page).to_have_url(re.compile("skill=translation"))
+    expect(main.get_by_text("翻訳の佐藤")).to_be_visible()
+    expect(main.get_by_text("動画の鈴木")).to_have_count(0)
+    screenshot(page, "workers")
