@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import html
+
 import markdown as _markdown
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
-    "a", "h3", "h4", "hr",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "hr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -27,7 +43,7 @@ def render_markdown(source: str) -> str:
 
 def plain_text(value: str) -> str:
     """Strip every tag from a short single-line value (names, headlines)."""
-    return nh3.clean(value or "", tags=set()).strip()
+    return html.unescape(nh3.clean(value or "", tags=set())).strip()
 
 
 def has_markup(value: str) -> bool:

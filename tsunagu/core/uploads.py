@@ -63,9 +63,7 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def check_upload(
-    upload: UploadedFile, *, allowed_kinds: set[str], max_bytes: int
-) -> CheckedFile:
+def check_upload(upload: UploadedFile, *, allowed_kinds: set[str], max_bytes: int) -> CheckedFile:
     """Validate ``upload`` or raise ValidationError with a message for the uploader."""
     size = upload.size or 0
     if size == 0:

@@ -33,9 +33,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def public_media(request: HttpRequest, path: str) -> HttpResponse:
     """Public uploads (portfolio items). Private files are never under MEDIA_ROOT."""
     response = static.serve(request, path, document_root=str(settings.MEDIA_ROOT))
-    response["Content-Disposition"] = "inline" if path.lower().endswith(
-        (".png", ".jpg", ".jpeg", ".gif", ".webp")
-    ) else "attachment"
+    response["Content-Disposition"] = (
+        "inline"
+        if path.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".webp"))
+        else "attachment"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
