@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "tsunagu.accounts",
     "tsunagu.profiles",
     "tsunagu.api",
+    "tsunagu.guard",
+    "tsunagu.ledger",
     "allauth",
     "allauth.account",
     "allauth.mfa",
