@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class SkillCategory(models.TextChoices):
@@ -53,6 +54,38 @@ class Availability(models.TextChoices):
     UNAVAILABLE = "unavailable", _("Not taking new work")
 
 
+class SpokenLanguage(models.TextChoices):
+    """Languages a person can work in (ISO 639-1 codes)."""
+
+    JA = "ja", pgettext_lazy("spoken language", "Japanese")
+    EN = "en", pgettext_lazy("spoken language", "English")
+    ZH = "zh", pgettext_lazy("spoken language", "Chinese")
+    KO = "ko", pgettext_lazy("spoken language", "Korean")
+    ES = "es", pgettext_lazy("spoken language", "Spanish")
+    FR = "fr", pgettext_lazy("spoken language", "French")
+    DE = "de", pgettext_lazy("spoken language", "German")
+    PT = "pt", pgettext_lazy("spoken language", "Portuguese")
+    IT = "it", pgettext_lazy("spoken language", "Italian")
+    VI = "vi", pgettext_lazy("spoken language", "Vietnamese")
+    TH = "th", pgettext_lazy("spoken language", "Thai")
+    ID = "id", pgettext_lazy("spoken language", "Indonesian")
+    TL = "tl", pgettext_lazy("spoken language", "Filipino")
+    HI = "hi", pgettext_lazy("spoken language", "Hindi")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+CURRENCY_EXPONENT = {"JPY": 0, "USD": 2, "EUR": 2}
+
+
 def default_working_days() -> list[int]:
     return [0, 1, 2, 3, 4]  # Monday to Friday
 
@@ -70,7 +103,9 @@ class Profile(models.Model):
     bio_html = models.TextField(editable=False, blank=True)
     is_worker = models.BooleanField(_("I take on work"), default=True)
     is_client = models.BooleanField(_("I order work"), default=False)
-    skills = models.ManyToManyField(Skill, blank=True, related_name="profiles", verbose_name=_("skills"))
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="profiles", verbose_name=_("skills")
+    )
     tags = models.JSONField(_("free tags"), default=list, blank=True)
     hourly_rate = models.PositiveIntegerField(
         _("hourly rate"),
@@ -79,7 +114,9 @@ class Profile(models.Model):
         validators=[MaxValueValidator(10_000_000)],
         help_text=_("In the currency's smallest unit (yen for JPY, cents for USD and EUR)."),
     )
-    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.JPY)
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.JPY
+    )
     working_hours_start = models.TimeField(_("working hours from"), default=datetime.time(9, 0))
     working_hours_end = models.TimeField(_("working hours until"), default=datetime.time(18, 0))
     working_days = models.JSONField(_("working days"), default=default_working_days, blank=True)
@@ -90,7 +127,10 @@ class Profile(models.Model):
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     availability = models.CharField(
-        _("availability"), max_length=16, choices=Availability.choices, default=Availability.AVAILABLE
+        _("availability"),
+        max_length=16,
+        choices=Availability.choices,
+        default=Availability.AVAILABLE,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -113,7 +153,11 @@ class Profile(models.Model):
     def public_name(self) -> str:
         """The display name, with the real name beside it when the person chose to show it."""
         real = self.user.legal_name if self.show_real_name else ""
-        return f"{self.display_name} ({real})" if real and real != self.display_name else self.display_name
+        return (
+            f"{self.display_name} ({real})"
+            if real and real != self.display_name
+            else self.display_name
+        )
 
 
 class PortfolioKind(models.TextChoices):
@@ -129,6 +173,7 @@ class PortfolioItem(models.Model):
     description = models.TextField(_("description"), max_length=2000, blank=True)
     file = models.FileField(_("file"), upload_to="portfolio/%Y/%m/", blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     position = models.PositiveSmallIntegerField(default=0)

@@ -12,7 +12,9 @@ from tsunagu.profiles.models import Profile
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="profiles.create_profile")
-def create_profile(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def create_profile(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if created and not raw:
         Profile.objects.get_or_create(
             user=instance, defaults={"display_name": instance.email.split("@")[0][:50]}
