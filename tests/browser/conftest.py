@@ -10,6 +10,7 @@ The live server runs in this process, in a thread, so e-mails it sends land in
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,48 +41,81 @@ BROWSER_DIR = Path(__file__).resolve().parent
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test in tests/browser/ before ``-m`` selects on the marker.
 
-    The live server needs committed data, so these tests use a transactional database; the
-    serialized rollback puts back what migrations seeded (the skill taxonomy, the site) after
-    each test's flush.
+    The live server needs committed data, so these tests use a transactional database.
     """
     for item in items:
         if BROWSER_DIR in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
             if item.get_closest_marker("django_db") is None:
-                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+                item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(autouse=True)
+def _seeded_skills(transactional_db: None) -> None:
+    """The skill taxonomy that a data migration seeds, put back after each test's flush."""
+    from django.apps import apps
+
+    seed = importlib.import_module("tsunagu.profiles.migrations.0002_seed_skills").seed
+    seed(apps, None)
 
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("true", "1")
 
 
+class _Shared:
+    """One Playwright driver and one Chromium for the whole run.
+
+    Test modules elsewhere may import these fixtures, which gives pytest a second definition of
+    each; both must hand out the same running driver, since a second sync_playwright() inside
+    the first fails.
+    """
+
+    playwright: Playwright | None = None
+    playwright_users = 0
+    browser: Browser | None = None
+    browser_users = 0
+    previous_async_unsafe: str | None = None
+
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
-    # Playwright's sync API runs an asyncio loop in this thread, and Django refuses ORM calls
-    # while a loop is running unless told that it is safe. It is: the loop only waits on the
-    # browser, and every query still runs synchronously.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        yield p
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    if _Shared.playwright is None:
+        # Playwright's sync API runs an asyncio loop in this thread, and Django refuses ORM
+        # calls while a loop is running unless told that it is safe. It is: the loop only
+        # waits on the browser, and every query still runs synchronously.
+        _Shared.previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        _Shared.playwright = sync_playwright().start()
+    _Shared.playwright_users += 1
+    yield _Shared.playwright
+    _Shared.playwright_users -= 1
+    if _Shared.playwright_users == 0:
+        _Shared.playwright.stop()
+        _Shared.playwright = None
+        if _Shared.previous_async_unsafe is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = _Shared.previous_async_unsafe
 
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not os.access(CHROMIUM, os.X_OK):
-        hint = "apt-get update && apt-get install -y chromium"
-        never = " Browser tests never skip under CI." if _in_ci() else ""
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: run '{hint}' or set TSUNAGU_CHROMIUM.{never}",
-            pytrace=False,
-        )
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
+    if _Shared.browser is None:
+        if not os.access(CHROMIUM, os.X_OK):
+            hint = "apt-get update && apt-get install -y chromium"
+            never = " Browser tests never skip under CI." if _in_ci() else ""
+            pytest.fail(
+                f"Chromium not found at {CHROMIUM}: run '{hint}' or set TSUNAGU_CHROMIUM.{never}",
+                pytrace=False,
+            )
+        _Shared.browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    _Shared.browser_users += 1
+    yield _Shared.browser
+    _Shared.browser_users -= 1
+    if _Shared.browser_users == 0:
+        _Shared.browser.close()
+        _Shared.browser = None
 
 
 @pytest.fixture

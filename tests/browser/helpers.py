@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 ScreenshotFn = Callable[..., Path]
 
@@ -15,12 +15,18 @@ LOG_OUT = re.compile("ログアウト|Log out")
 FACTORY_PASSWORD = "password"
 
 
+def password_form(page: Page) -> Locator:
+    """The form on the page that asks for a password (login, sign-up)."""
+    return page.locator("form").filter(has=page.locator("input[type=password]")).first
+
+
 def log_in(page: Page, *, email: str, password: str = FACTORY_PASSWORD) -> None:
     """Sign in through the login form and land on the home page."""
     page.goto("/accounts/login/")
-    page.get_by_label(re.compile("メールアドレス|E-mail|Email", re.IGNORECASE)).fill(email)
-    page.get_by_label(re.compile("^パスワード|^Password", re.IGNORECASE)).first.fill(password)
-    page.locator("main").get_by_role("button", name=re.compile("ログイン|Log in|Sign in")).click()
+    form = password_form(page)
+    form.get_by_label(re.compile("メールアドレス|E-mail|Email", re.IGNORECASE)).fill(email)
+    form.get_by_label(re.compile("^パスワード|^Password", re.IGNORECASE)).first.fill(password)
+    form.get_by_role("button", name=re.compile("ログイン|Log in|Sign in")).click()
     expect(page.get_by_role("button", name=LOG_OUT)).to_be_visible()
 
 

@@ -7,7 +7,7 @@ import re
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import LOG_OUT, ScreenshotFn
+from tests.browser.helpers import LOG_OUT, ScreenshotFn, password_form
 
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
 
@@ -18,7 +18,7 @@ def test_sign_up_confirm_email_and_be_signed_in(page: Page, screenshot: Screensh
     expect(page).to_have_url(re.compile("/accounts/signup/$"))
     expect(page.locator("html")).to_have_attribute("lang", "ja")
 
-    form = page.locator("main form").filter(has=page.locator("input[type=password]")).first
+    form = password_form(page)
     form.get_by_label(re.compile("メールアドレス")).fill("hanako@example.com")
     passwords = form.locator("input[type=password]")
     expect(passwords).to_have_count(2)
@@ -38,7 +38,7 @@ def test_sign_up_confirm_email_and_be_signed_in(page: Page, screenshot: Screensh
 
     page.goto(link.group(0))
     expect(page.get_by_text("hanako@example.com")).not_to_have_count(0)
-    page.locator("main").get_by_role("button", name=re.compile("確認")).click()
+    page.get_by_role("button", name=re.compile("確認")).click()
 
     # Confirming in the same browser signs the person in and lands on the home page.
     expect(page.get_by_role("button", name=LOG_OUT)).to_be_visible()
