@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     time_zone = "Asia/Tokyo"
 
     @factory.post_generation
-    def verified_email(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def verified_email(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if not create:
             return
         obj.save()

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "tsunagu.accounts"
     label = "accounts"
     verbose_name = _("accounts")
+
+    def ready(self) -> None:
+        from tsunagu.accounts import signals  # noqa: F401

@@ -7,10 +7,14 @@ approved identity document) and face photo (reviewed by staff).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from datetime import datetime
+from os import PathLike
+from typing import IO, Any, ClassVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
@@ -95,6 +99,10 @@ class PhoneNumber(models.Model):
     class Meta:
         verbose_name = _("phone number")
         verbose_name_plural = _("phone numbers")
+        constraints = [
+            # One number proves one person: it cannot verify a second account.
+            models.UniqueConstraint(fields=["number"], name="phone_number_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -122,9 +130,65 @@ class PhoneChallenge(models.Model):
         return f"{self.number} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class PrivateStorage(Storage):
+    """Forwards every call to ``storages["private"]``, looked up each time.
+
+    A FileField keeps the storage object it was given when the model class is built; forwarding
+    lets the private backend be configured (or swapped, e.g. for object storage or in tests)
+    without that object going stale. It never produces a URL: files are streamed by a view
+    that checks permissions.
+    """
+
+    @property
+    def target(self) -> Storage:
+        return storages["private"]
+
+    def open(self, name: str, mode: str = "rb") -> File:
+        return self.target.open(name, mode)
+
+    def save(self, name: str | None, content: IO[Any], max_length: int | None = None) -> str:
+        return self.target.save(name, content, max_length=max_length)
+
+    def get_valid_name(self, name: str) -> str:
+        return self.target.get_valid_name(name)
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        return self.target.get_available_name(name, max_length=max_length)
+
+    def generate_filename(self, filename: str | PathLike[str]) -> str:
+        return self.target.generate_filename(filename)
+
+    def path(self, name: str) -> str:
+        return self.target.path(name)
+
+    def delete(self, name: str) -> None:
+        self.target.delete(name)
+
+    def exists(self, name: str) -> bool:
+        return self.target.exists(name)
+
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
+        return self.target.listdir(path)
+
+    def size(self, name: str) -> int:
+        return self.target.size(name)
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("private files have no URL")
+
+    def get_accessed_time(self, name: str) -> datetime:
+        return self.target.get_accessed_time(name)
+
+    def get_created_time(self, name: str) -> datetime:
+        return self.target.get_created_time(name)
+
+    def get_modified_time(self, name: str) -> datetime:
+        return self.target.get_modified_time(name)
+
+
 def private_storage() -> Storage:
     """Files that must never have a public URL (identity documents, face photos)."""
-    return storages["private"]
+    return PrivateStorage()
 
 
 class DocumentKind(models.TextChoices):
@@ -161,6 +225,9 @@ class VerificationDocument(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
+    # The legal name the person had entered when submitting an identity document, so staff
+    # compare the document with exactly this name.
+    submitted_legal_name = models.CharField(_("name to confirm"), max_length=121, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
@@ -209,7 +276,10 @@ class BusinessDetails(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="business"
     )
     kind = models.CharField(
-        _("business type"), max_length=16, choices=BusinessKind.choices, default=BusinessKind.INDIVIDUAL
+        _("business type"),
+        max_length=16,
+        choices=BusinessKind.choices,
+        default=BusinessKind.INDIVIDUAL,
     )
     legal_name = models.CharField(_("legal name or trade name"), max_length=120, blank=True)
     registration_number = models.CharField(
