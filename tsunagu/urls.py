@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from tsunagu.api import views as api_views
 from tsunagu.api.ninja import api
 from tsunagu.web import views as web_views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("profiles/", include("tsunagu.profiles.urls")),
     path("settings/api-tokens/", include("tsunagu.api.urls")),
     path("api/v1/", api.urls),
+    path("api/docs", api_views.api_docs, name="api_docs"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
 ]
