@@ -1,19 +1,80 @@
-"""The REST API, assembled from each app's router. Served at /api/v1, documented at /api/docs."""
+"""The REST API, assembled from each app's router. Served at /api/v1, documented at /api/docs.
+
+Every answer is JSON, refusals included (see :mod:`tsunagu.api.errors`); every input schema
+derives from :class:`tsunagu.api.schemas.StrictSchema`; every route needs a signed-in session
+(with CSRF on unsafe methods) or a personal token, unless it says ``auth=None`` itself.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import functools
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from tsunagu.api.auth import api_auth
+from tsunagu.api.errors import install_error_handlers, method_not_allowed_body
+from tsunagu.api.parser import StrictJsonParser
+from tsunagu.api.throttling import default_throttles
 
-api = NinjaAPI(
+
+def _json_405(view: Any) -> Any:
+    """ninja answers a wrong method with plain text; make it the same JSON as other errors."""
+    if asyncio.iscoroutinefunction(view):
+        return view
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
+            response.content = method_not_allowed_body()
+            response["Content-Type"] = "application/json; charset=utf-8"
+        return response
+
+    return wrapped
+
+
+class TsunaguAPI(NinjaAPI):
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = []
+        for pattern in super()._get_urls():
+            if isinstance(pattern, URLPattern) and pattern.name == "api-root":
+                continue  # replaced below: ninja's root answers 404 as an HTML page
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_405(pattern.callback)
+            urls.append(pattern)
+
+        @csrf_exempt
+        def not_found(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            return self.on_exception(request, Http404())
+
+        # Paths no router knows still answer JSON, never the site's HTML 404 page.
+        urls.append(path("", not_found, name="api-root"))
+        urls.append(re_path(r"^.+$", not_found, name="not-found"))
+        return urls
+
+
+api = TsunaguAPI(
     title="Tsunagu API",
     version="1",
+    description=(
+        "Authenticate with a personal API token (Settings → API tokens) sent as "
+        "`Authorization: Bearer tsu_…`, or with the browser session plus the CSRF token. "
+        'Errors are JSON: `{"code": "...", "message": "..."}` in the language of '
+        "`Accept-Language` (ja or en)."
+    ),
     urls_namespace="api-v1",
-    docs_url="/docs",
+    docs_url=None,  # the docs page is /api/docs (tsunagu.api.views.api_docs)
     auth=api_auth,
+    throttle=default_throttles(),
+    parser=StrictJsonParser(),
 )
+install_error_handlers(api)
 
 # Each app's router; endpoints open to anyone say auth=None themselves.
+api.add_router("/me", "tsunagu.api.me.router")
 api.add_router("/profiles", "tsunagu.profiles.api.router")
-
