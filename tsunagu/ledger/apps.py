@@ -6,3 +6,6 @@ class LedgerConfig(AppConfig):
     name = "tsunagu.ledger"
     label = "ledger"
     verbose_name = _("ledger")
+
+    def ready(self) -> None:
+        from tsunagu.ledger import jobs  # noqa: F401  (registers the periodic job)

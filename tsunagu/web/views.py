@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template import loader
 from django.views import i18n, static
@@ -30,7 +31,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def public_media(request: HttpRequest, path: str) -> HttpResponse:
+def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Public uploads (portfolio items). Private files are never under MEDIA_ROOT."""
     response = static.serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response["Content-Disposition"] = (
