@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from tsunagu.accounts.selectors import verified_levels_for
 from tsunagu.api.errors import error_body
@@ -95,10 +95,13 @@ def list_profiles(request: HttpRequest, filters: Query[ListFilters]) -> Any:
         }
     )
     if not form.is_valid():
-        return 422, error_body(
-            "invalid",
-            _("Some of the values sent are not valid."),
-            [{"field": f, "message": str(e[0])} for f, e in form.errors.items()],
+        return Status(
+            422,
+            error_body(
+                "invalid",
+                _("Some of the values sent are not valid."),
+                [{"field": f, "message": str(e[0])} for f, e in form.errors.items()],
+            ),
         )
     result = selectors.worker_page(filters=form.filters(), page_number=max(filters.page, 1))
     return ProfileListOut(
@@ -133,11 +136,11 @@ def patch_my_profile(request: HttpRequest, payload: ProfilePatchIn) -> Any:
             data[name] = data[name].strftime("%H:%M:%S")
     form = ProfileForm(data)
     if not form.is_valid():
-        return 422, _form_errors(form.errors.get_json_data())
+        return Status(422, _form_errors(form.errors.get_json_data()))
     try:
         services.profile_update(profile=profile, actor=request.user, changes=form.changes())
     except ValidationError as exc:
-        return 422, error_body("invalid", " ".join(exc.messages))
+        return Status(422, error_body("invalid", " ".join(exc.messages)))
     return _full(selectors.profile_public_get(pk=profile.pk))
 
 

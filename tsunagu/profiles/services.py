@@ -188,3 +188,23 @@ def portfolio_item_remove(*, item: PortfolioItem, actor: Any) -> None:
         locked.delete()
         if name:
             transaction.on_commit(lambda: storage.delete(name))
+
+
+def skill_taxonomy_ensure() -> int:
+    """Create any seeded skill that is missing (the data migration's list); returns how many.
+
+    The migration seeds the taxonomy once; this puts it back after a database flush (tests
+    that truncate tables, a restored dump without it) and never changes existing skills.
+    """
+    from importlib import import_module
+
+    seeded = import_module("tsunagu.profiles.migrations.0002_seed_skills").SKILLS
+    existing = set(Skill.objects.values_list("slug", flat=True))
+    missing = [
+        Skill(slug=slug, category=category, name_ja=name_ja, name_en=name_en)
+        for slug, category, name_ja, name_en in seeded
+        if slug not in existing
+    ]
+    if missing:
+        Skill.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
