@@ -86,6 +86,17 @@ def test_complete_profile_and_see_completeness_go_up(page: Page, screenshot: Scr
     }
     assert profile.working_hours_start == dt.time(10)
 
+    # The time zone lives in the account settings; working hours are read in it.
+    page.get_by_role("navigation").first.get_by_role("link", name=label("設定", "Settings")).click()
+    settings_form = page.locator("main form").filter(has=page.get_by_role("combobox")).first
+    settings_form.get_by_label(label("タイムゾーン", "Time zone")).select_option("Asia/Bangkok")
+    settings_form.get_by_role("button", name=label("保存", "Save")).click()
+    expect(page.locator("main").get_by_role("status").first).to_be_visible()
+    user.refresh_from_db()
+    assert user.time_zone == "Asia/Bangkok"
+    page.goto("/profiles/me/edit/")
+    expect(page.locator("main")).to_contain_text("Asia/Bangkok")
+
     after = completeness_percent(page)
     assert after > before, (before, after)
     screenshot(page, "home-signed-in")
