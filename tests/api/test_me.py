@@ -132,7 +132,7 @@ def test_error_messages_follow_accept_language(client: Client) -> None:
 
     assert en["message"] == "Some of the values sent are not valid."
     assert en["errors"][0]["message"].startswith("“Mars/Base” is not a known time zone.")
-    assert ja["message"] == "送信された値に正しくないものがあります。"
+    assert ja["message"] == "送信された値の一部が正しくありません。"
     assert "タイムゾーン" in ja["errors"][0]["message"]
     assert ja["code"] == en["code"] == "invalid"
 

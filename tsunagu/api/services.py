@@ -76,8 +76,11 @@ def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
 
 
 def api_token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
-    """Revoke ``token`` so it no longer authenticates. Revoking twice changes nothing."""
-    if by is None or token.user_id != by.pk:
+    """Revoke ``token`` so it no longer authenticates. Revoking twice changes nothing.
+
+    Its owner may revoke it, and so may staff (a token seen in a leak, an abused one).
+    """
+    if by is None or not (token.user_id == by.pk or getattr(by, "is_staff", False)):
         raise PermissionDenied(_("You can revoke only your own tokens."))
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
