@@ -53,7 +53,10 @@ def test_anyone_lists_workers_with_filters(client: Client) -> None:
     assert hana[0]["hourly_rate"] == 3000 and hana[0]["currency"] == "JPY"
     assert hana[0]["skills"][0]["name_ja"] == "翻訳"
     assert hana[0]["verified"] == ["email"]
-    assert [p["display_name"] for p in client.get("/api/v1/profiles", {"language": "en"}).json()["items"]] == ["Ben"]
+    assert [
+        p["display_name"]
+        for p in client.get("/api/v1/profiles", {"language": "en"}).json()["items"]
+    ] == ["Ben"]
 
 
 def test_a_bad_filter_is_a_422_with_the_field(client: Client) -> None:
@@ -115,7 +118,10 @@ def test_patch_changes_only_what_is_sent_and_only_the_callers_profile(client: Cl
 def test_patch_rates_are_minor_units(client: Client) -> None:
     mine = worker()
     _, secret = make_token(user=mine.user)
-    assert patch(client, secret, {"hourly_rate": 1250, "currency": "USD"}).json()["hourly_rate"] == 1250
+    assert (
+        patch(client, secret, {"hourly_rate": 1250, "currency": "USD"}).json()["hourly_rate"]
+        == 1250
+    )
     mine.refresh_from_db()
     assert (mine.hourly_rate, mine.currency) == (1250, "USD")
     assert patch(client, secret, {"hourly_rate": None}).json()["hourly_rate"] is None

@@ -110,7 +110,11 @@ def test_money_conversion_respects_the_currency() -> None:
 def test_portfolio_image_is_stored_under_a_new_name_with_its_hash() -> None:
     profile = worker()
     item = portfolio_item_add(
-        profile=profile, actor=profile.user, kind="image", title="Logo", upload=png_upload("../x.png")
+        profile=profile,
+        actor=profile.user,
+        kind="image",
+        title="Logo",
+        upload=png_upload("../x.png"),
     )
     assert item.file.name.startswith("portfolio/")
     assert "x.png" not in item.file.name
@@ -159,7 +163,9 @@ def test_portfolio_image_over_5_mb_is_refused(settings) -> None:
     big = png_upload()
     big.size = rules.MAX_IMAGE_BYTES + 1
     with pytest.raises(ValidationError) as info:
-        portfolio_item_add(profile=profile, actor=profile.user, kind="image", title="Big", upload=big)
+        portfolio_item_add(
+            profile=profile, actor=profile.user, kind="image", title="Big", upload=big
+        )
     assert info.value.code == "file_too_large"
     assert not PortfolioItem.objects.exists()
 
