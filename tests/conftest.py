@@ -14,7 +14,10 @@ from django.core.files.storage import storages
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
