@@ -1,0 +1,432 @@
+"""E-mail addresses, links, and IDs on messaging and social services.
+
+A service *name* alone is ordinary business talk ("LINEスタンプの制作", "Instagram運用代行"); the
+guard reports a service only when an ID, handle or link for it is given.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .findings import Hit
+from .normalise import View, kana_pattern
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- domains ---------------------------------------------------------------------------------
+
+_LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+_KANA_LABELS = {"じーめーる": "gmail", "やふー": "yahoo", "こむ": "com", "どこも": "docomo"}
+_LABEL_ANY = re.compile(rf"{_LABEL}|{'|'.join(_KANA_LABELS)}")
+# "." and its written-out forms. Plain words ("dot", "どっと") need spaces or brackets.
+_DOT = r"(?:\.|。|\[\.\]|\(\.\)|\s?[(\[{<]\s?(?:dot|どっと|\.)\s?[)\]}>]\s?|\s(?:dot|どっと)\s|\s?どっと\s?)"
+_EMAIL_DOT = re.compile(rf"\s{{0,2}}{_DOT}\s{{0,2}}|\s{{0,2}}\.\s{{0,2}}|・")
+_HOST_DOT = re.compile(_DOT)
+
+_TLDS = _words(
+    "com net org jp info biz me io co tv xyz site online tokyo dev page link ly gg ee us uk cn tw "
+    "kr de fr cc club shop store blog work tech design studio fm am gl gd so ws ai la app ne or "
+    "ac go ed gr lg edu gov mobi pro name asia eu ca au nz in sg hk ph vn th id my br ru es it nl "
+    "ch se no fi dk pl be at ie pt mx ar cl za one life live today world space website fun art "
+    "moe net email cloud team inc ltd llc company agency media news top vip red nagoya osaka "
+    "yokohama kyoto okinawa"
+)
+# Top-level domains that also name files (index.html is no link): bare names need these not to be
+# the last label, unless the host is a known service.
+_BARE_TLDS = _TLDS - _words("ai la so gd gl am fm ws cc app one name me pro")
+_PROVIDERS = _words(
+    "gmail googlemail yahoo ymail hotmail outlook live msn icloud me mac aol proton protonmail "
+    "docomo ezweb au softbank i.softbank ybb nifty biglobe ocn so-net zoho gmx yandex mail qq "
+    "163 naver"
+)
+_RESERVED_SUFFIXES = (
+    "example.com",
+    "example.org",
+    "example.net",
+    ".example",
+    ".test",
+    ".invalid",
+    ".localhost",
+    ".local",
+    "localhost",
+)
+_PLATFORM_SUFFIXES = ("tsunagu.example", "tsunagu.jp", "tsunagu.app")
+
+# Hosts of services, matched on the host or any parent domain.
+_SERVICE_HOSTS: dict[str, str] = {
+    "line.me": "line",
+    "lin.ee": "line",
+    "line.naver.jp": "line",
+    "skype.com": "skype",
+    "join.skype.com": "skype",
+    "chatwork.com": "chatwork",
+    "discord.gg": "discord",
+    "discord.com": "discord",
+    "discordapp.com": "discord",
+    "t.me": "telegram",
+    "telegram.me": "telegram",
+    "telegram.dog": "telegram",
+    "wa.me": "whatsapp",
+    "whatsapp.com": "whatsapp",
+    "weixin.qq.com": "wechat",
+    "wechat.com": "wechat",
+    "instagram.com": "instagram",
+    "instagr.am": "instagram",
+    "twitter.com": "x",
+    "x.com": "x",
+    "facebook.com": "facebook",
+    "fb.com": "facebook",
+    "fb.me": "facebook",
+    "m.me": "facebook",
+    "messenger.com": "facebook",
+    "open.kakao.com": "kakao",
+    "tiktok.com": "tiktok",
+    "threads.net": "x",
+    "join.slack.com": "slack",
+    "zoom.us": "meeting_link",
+    "zoom.com": "meeting_link",
+    "meet.google.com": "meeting_link",
+    "teams.microsoft.com": "meeting_link",
+    "teams.live.com": "meeting_link",
+    "whereby.com": "meeting_link",
+    "webex.com": "meeting_link",
+    "calendly.com": "meeting_link",
+    "timerex.net": "meeting_link",
+    "spirinc.com": "meeting_link",
+    "jicoo.com": "meeting_link",
+    "youcanbook.me": "meeting_link",
+    "cal.com": "meeting_link",
+    "doodle.com": "meeting_link",
+    "calendar.app.google": "meeting_link",
+    "bit.ly": "short_link",
+    "tinyurl.com": "short_link",
+    "t.co": "short_link",
+    "goo.gl": "short_link",
+    "ow.ly": "short_link",
+    "is.gd": "short_link",
+    "v.gd": "short_link",
+    "buff.ly": "short_link",
+    "rebrand.ly": "short_link",
+    "cutt.ly": "short_link",
+    "shorturl.at": "short_link",
+    "x.gd": "short_link",
+    "tiny.cc": "short_link",
+    "s.id": "short_link",
+    "reurl.cc": "short_link",
+    "forms.gle": "short_link",
+    "amzn.to": "short_link",
+    "qr.paps.jp": "short_link",
+    "linktr.ee": "website",
+    "lit.link": "website",
+}
+# Reference sites and big brands whose links are ordinary business talk.
+_ALLOWED_HOSTS = _words(
+    "wikipedia.org python.org djangoproject.com mozilla.org w3.org github.com gitlab.com "
+    "stackoverflow.com npmjs.com pypi.org google.com google.co.jp youtube.com youtu.be "
+    "amazon.co.jp amazon.com apple.com microsoft.com yahoo.co.jp rakuten.co.jp figma.com "
+    "canva.com notion.so wordpress.org wordpress.com shopify.com aws.amazon.com php.net asp.net "
+    "vb.net ado.net socket.io nodejs.org reactjs.org react.dev vuejs.org nextjs.org "
+    "developer.apple.com go.jp lg.jp nta.go.jp e-gov.go.jp mhlw.go.jp meti.go.jp jpo.go.jp "
+    "booking.com salesforce.com adobe.com nikkei.com nhk.or.jp freee.co.jp moneyforward.com "
+    "mercari.com base.in stores.jp readthedocs.io readthedocs.org docker.com kubernetes.io "
+    "typescriptlang.org rust-lang.org golang.org go.dev openai.com anthropic.com "
+    "docs.google.com drive.google.com sheets.google.com slides.google.com"
+)
+
+
+def _parent_domains(host: str) -> list[str]:
+    labels = host.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels) - 1)]
+
+
+def _is_reserved(host: str) -> bool:
+    return host.endswith(_RESERVED_SUFFIXES) or host.endswith(_PLATFORM_SUFFIXES)
+
+
+def classify_host(host: str, path: str = "") -> str | None:
+    """The kind of a link to ``host``, or None when it is not an outside contact."""
+    host = host.strip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    if _is_reserved(host):
+        return None
+    parents = _parent_domains(host)
+    for parent in parents:
+        kind = _SERVICE_HOSTS.get(parent)
+        if kind is not None:
+            if parent in ("discord.com",) and "invite" not in path and "users" not in path:
+                return None
+            if parent in ("google.com",):
+                return None
+            return kind
+    if any(parent in _ALLOWED_HOSTS for parent in parents):
+        return None
+    return "website"
+
+
+# --- e-mail ----------------------------------------------------------------------------------
+
+_AT = re.compile(
+    kana_pattern(
+        r"@|[(\[{<（「【]\s?(?:at|a|あっと|アットマーク|@)\s?[)\]}>）」】]|アットマーク|あっとまーく|"
+        r"アット|at\s?mark|atmark|(?<=[a-z0-9])\s+at\s+(?=[a-z0-9])|(?<=[a-z0-9])[★☆◆◇●○■□※＊*#](?=[a-z0-9])"
+    )
+)
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
+
+
+def _domain_labels(text: str, position: int, dot: re.Pattern[str]) -> list[tuple[str, int, bool]]:
+    """Labels after ``position``: (label, end, reached by a written-out dot)."""
+    labels: list[tuple[str, int, bool]] = []
+    written = False
+    while len(labels) < 6:
+        match = _LABEL_ANY.match(text, position)
+        if match is None:
+            break
+        label = _KANA_LABELS.get(match.group(), match.group())
+        labels.append((label, match.end(), written))
+        separator = dot.match(text, match.end())
+        if separator is None or separator.end() == match.end():
+            break
+        written = separator.group().strip() not in (".", "")
+        position = separator.end()
+    return labels
+
+
+def find_emails(view: View) -> list[Hit]:
+    text = view.text
+    hits: list[Hit] = []
+    for at in _AT.finditer(text):
+        begin = at.start()
+        # the local part: letters, digits and ._%+- just before the "@" (spaces allowed between)
+        cursor = begin
+        while cursor > 0 and text[cursor - 1] in " \t\n" and begin - cursor < 3:
+            cursor -= 1
+        local_end = cursor
+        while cursor > 0 and text[cursor - 1] in _LOCAL_CHARS and local_end - cursor < 64:
+            cursor -= 1
+        local = text[cursor:local_end].strip(".")
+        if not local or not any(ch.isalnum() for ch in local):
+            continue
+        position = at.end()
+        while position < len(text) and text[position] in " \t\n" and position - at.end() < 3:
+            position += 1
+        labels = _domain_labels(text, position, _EMAIL_DOT)
+        if not labels:
+            continue
+        symbol = at.group().strip()
+        plain = symbol == "@" or symbol in ("(at)", "[at]")
+        provider = labels[0][0] in _PROVIDERS
+        best = -1
+        for index in range(1, len(labels)):
+            if labels[index][0] in _TLDS:
+                best = index
+        if best < 0 and not (provider and symbol != "@"):
+            continue
+        end = labels[best][1] if best >= 0 else labels[0][1]
+        domain = ".".join(label for label, _end, _w in labels[: max(best, 0) + 1])
+        if not plain and not provider:
+            written_dot = any(w for _label, _end, w in labels[: best + 1])
+            if (symbol == "at" or (len(symbol) == 1 and symbol != "@")) and not written_dot:
+                continue
+        if _is_reserved(domain) or local in ("git",) or text[at.end() : at.end() + 1] == "/":
+            continue
+        hits.append(("email", cursor, end))
+    return hits
+
+
+# --- links -----------------------------------------------------------------------------------
+
+_URL = re.compile(
+    rf"(?<![a-z0-9@._\-/])"
+    rf"(?P<scheme>(?:h(?:tt|xx|\*\*)ps?|ttps?)\s?:\s?/\s?/\s?)?"
+    rf"(?P<host>{_LABEL}(?:{_DOT}{_LABEL}){{1,6}})"
+    rf"(?P<path>(?::[0-9]{{2,5}})?/[^\s<>\"'」』）)\]、。]{{0,300}})?"
+)
+
+
+def find_links(view: View) -> list[Hit]:
+    text = view.text
+    hits: list[Hit] = []
+    for match in _URL.finditer(text):
+        raw_host = match.group("host")
+        host = ".".join(part for part in _HOST_DOT.split(raw_host))
+        labels = host.split(".")
+        path = match.group("path") or ""
+        if match.group("scheme") is None:
+            kind = None
+            for parent in _parent_domains(host):
+                if parent in _SERVICE_HOSTS:
+                    kind = classify_host(host, path)
+                    break
+            else:
+                if labels[-1] not in _BARE_TLDS or len(labels[-2]) < 2:
+                    continue
+                if text[match.end() : match.end() + 1] == "(":  # a call in code: obj.run()
+                    continue
+                kind = classify_host(host, path)
+        else:
+            kind = classify_host(host, path) if len(labels) >= 2 else None
+        if kind is not None:
+            hits.append((kind, match.start(), match.end()))
+    return hits
+
+
+# --- IDs on messaging and social services ----------------------------------------------------
+
+_SERVICES: dict[str, str] = {
+    "line": r"line|ライン|らいん|line@",
+    "skype": r"skype|スカイプ",
+    "chatwork": r"chatwork|チャットワーク|チャトワ",
+    "discord": r"discord|ディスコード|ディスコ",
+    "telegram": r"telegram|テレグラム|テレグラ|tg",
+    "wechat": r"wechat|weixin|微信|ウィーチャット|ウィチャット",
+    "whatsapp": r"whatsapp|ワッツアップ|ワッツ",
+    "instagram": r"instagram|insta|インスタグラム|インスタ|ig",
+    "x": r"twitter|ツイッター|x\s?\(旧twitter\)|x\(twitter\)|旧twitter|𝕏",
+    "facebook": r"facebook|フェイスブック|フェイスブック|messenger|メッセンジャー|fb",
+    "kakao": r"kakao\s?talk|kakao|カカオトーク|カカオ",
+    "tiktok": r"tiktok|ティックトック",
+    "slack": r"slack|スラック",
+}
+_SERVICE_NAMES = re.compile(
+    kana_pattern(
+        "|".join(
+            rf"(?P<{kind}>(?<![a-z]){pattern}(?![a-z]))" if kind != "x" else rf"(?P<x>{pattern})"
+            for kind, pattern in _SERVICES.items()
+        )
+        + r"|(?P<x_short>(?<![a-z0-9])x(?=\s?(?:の|で)?\s?(?:アカウント|account|id|ID|\s?[:：]\s?@|で@)))"
+    )
+)
+_ID = r"(?P<id>live:[a-z0-9._\-:]{3,40}|wxid_[a-z0-9_]{4,30}|[a-z0-9][a-z0-9._\-]{2,31}(?:#[0-9]{4})?)"
+_ID_AFTER = re.compile(
+    kana_pattern(
+        r"\s{0,2}[(（]?\s{0,2}(?:の|で|も)?\s{0,2}"
+        r"(?P<marker>id|アカウント名?|account|ユーザー名|ユーザーネーム|ユーザid|username|user\s?name|"
+        r"user\s?id|handle|ハンドル|名前|name|検索)?"
+        r"\s{0,2}(?P<sep>は|:|：|→|->|=|＝|is|です|⇒|👉|＞|>)?\s{0,2}(?:こちら|here)?\s{0,2}[:：]?\s{0,2}"
+        r"[「『\"']?(?P<at>@)?"
+    )
+    + _ID
+)
+_ID_NEARBY = re.compile(
+    kana_pattern(
+        r"(?:id|アカウント|account|ユーザー名|username)\s{0,2}(?:は|:|：|→|->|=|＝|is)?\s{0,2}[「『\"']?@?"
+    )
+    + _ID
+)
+_NOT_ID = _words(
+    "api sdk bot app apps the and for with stamp sticker ads pay works official business login "
+    "messaging notify group groups channel account id ids sample example manual guide setting "
+    "settings user users name names com www http https page pages campaign marketing design "
+    "integration webhook server client code icon post posts story stories reel reels live "
+    "follower followers market shop store tool tools"
+)
+_STRICT_WORDS = frozenset({"line", "ig", "tg", "fb", "insta", "slack", "messenger"})
+
+
+def _service_kind(match: re.Match[str]) -> str:
+    kind = match.lastgroup or "social_handle"
+    return "x" if kind == "x_short" else kind
+
+
+def find_service_ids(view: View) -> list[Hit]:
+    text = view.text
+    hits: list[Hit] = []
+    for name in _SERVICE_NAMES.finditer(text):
+        kind = _service_kind(name)
+        after = _ID_AFTER.match(text, name.end())
+        explicit = after is not None and (
+            after.group("marker") or after.group("sep") or after.group("at")
+        )
+        if after is None or not explicit:
+            after = _ID_NEARBY.search(text, name.end(), min(len(text), name.end() + 30))
+        if after is None:
+            continue
+        identifier = after.group("id")
+        if identifier in _NOT_ID or identifier.rstrip("._-") in _NOT_ID:
+            continue
+        word = name.group()
+        if word in _STRICT_WORDS:
+            # "line: 42" in a log, "slack: true" in a config: the ID needs a letter and no code
+            original = view.original[slice(*view.span(name.start(), name.end()))]
+            if original == word and not (after.group("at") or "id" in after.group()):
+                continue
+            lettered = any(ch.isalpha() for ch in identifier)
+            if not lettered and not ("id" in after.group() or after.group("at")):
+                continue
+        if identifier.isdigit() and len(identifier) < 5:
+            continue
+        hits.append((kind, name.start(), after.end("id")))
+    return hits
+
+
+_HANDLE = re.compile(r"(?<![a-z0-9._%+\-@])@(?P<h>[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?)")
+_HANDLE_CUE = re.compile(
+    kana_pattern(
+        r"dm|フォロー|follow|追加|add me|検索|search|ストーリー|プロフ|垢|アカウント|account|"
+        r"連絡ください|までご?連絡|までメッセ|まで(?:お)?気軽|find me|reach me|message me"
+    )
+)
+_MENTION_AFTER = re.compile(kana_pattern(r"\s?(?:さん|様|さま|くん|君|ちゃん|氏|殿|san|先生|御中)"))
+_CODE_WORDS = _words(
+    "property staticmethod classmethod dataclass override param return returns media import "
+    "keyframes font-face apply tailwind types babel angular vue nestjs latest next app route "
+    "login_required pytest fixture decorator mixin include extend supports container layer "
+    "csrf_exempt transaction api get post put patch delete test deprecated"
+)
+
+
+def find_handles(view: View) -> list[Hit]:
+    text = view.text
+    hits: list[Hit] = []
+    for match in _HANDLE.finditer(text):
+        handle = match.group("h")
+        if handle in _CODE_WORDS or handle.isdigit():
+            continue
+        if _MENTION_AFTER.match(text, match.end()):
+            continue
+        following = text[match.end() : match.end() + 4]
+        if re.match(r"\.[a-z]{2}", following):  # an e-mail domain after a stray "@"
+            continue
+        window = text[max(0, match.start() - 30) : match.end() + 25]
+        kind = None
+        for name in _SERVICE_NAMES.finditer(window):
+            kind = _service_kind(name)
+            break
+        if kind is None and _HANDLE_CUE.search(window) is None:
+            continue
+        hits.append((kind or "social_handle", match.start(), match.end()))
+    return hits
+
+
+_STANDALONE = re.compile(
+    kana_pattern(
+        r"(?P<skype>(?<![a-z0-9])live:\.?[a-z0-9._\-]{3,40})"
+        r"|(?P<wechat>(?<![a-z0-9])wxid_[a-z0-9_]{4,30})"
+        r"|(?P<discord>(?<![a-z0-9_.#])(?!(?:issue|pr|bug|ticket|no|order|item|case|task|id)#)"
+        r"[a-z][a-z0-9_.]{1,31}#[0-9]{4}(?![0-9]))"
+        r"|(?P<meeting_link>(?:zoom|ズーム|ミーティング|meeting|会議)\s?(?:id|ＩＤ|番号)\s?[:：は]?\s?"
+        r"[0-9]{3}\s?[0-9]{3,4}\s?[0-9]{3,4})"
+    )
+)
+
+
+def find_standalone(view: View) -> list[Hit]:
+    return [
+        (match.lastgroup or "website", match.start(), match.end())
+        for match in _STANDALONE.finditer(view.text)
+    ]
+
+
+def find_contacts(view: View) -> list[Hit]:
+    return [
+        *find_emails(view),
+        *find_links(view),
+        *find_service_ids(view),
+        *find_handles(view),
+        *find_standalone(view),
+    ]

@@ -1,0 +1,116 @@
+"""The contact guard: scan one message, or a message in the light of the sender's last ones.
+
+>>> scan("連絡は taro@gmail.com まで").verdict
+'contact'
+
+Spans are offsets in the original text (``text[start:end] == finding.text``). Contact details
+outrank solicitation, which outranks nothing ("contact" > "solicit" > "clean").
+
+Postal codes and street addresses are not reported on their own: sending samples or documents
+by post is ordinary business talk. Combined with a request to meet or deal outside the platform,
+the request itself is reported as solicitation.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Hashable, Sequence
+
+from .contacts import find_contacts
+from .findings import CONTACT_KINDS, Finding, Hit, ScanResult, verdict_of
+from .normalise import View, normalise
+from .phones import find_phones
+from .solicitation import find_solicitation
+
+__all__ = ["ConversationScanner", "scan", "scan_with_context"]
+
+# How much of the sender's earlier messages is read with a new one: a number or address split
+# over messages comes in short pieces, one after the other.
+HISTORY_MESSAGES = 4
+HISTORY_CHARS = 200
+_JOIN = "\n"
+
+
+def _hits(view: View) -> list[Hit]:
+    return [*find_contacts(view), *find_phones(view), *find_solicitation(view)]
+
+
+def _resolve(hits: list[Hit]) -> list[Hit]:
+    """Drop duplicates and hits inside a longer contact hit; keep solicitation beside contacts."""
+    ordered = sorted(set(hits), key=lambda h: (h[1], -(h[2] - h[1]), h[0] not in CONTACT_KINDS))
+    kept: list[Hit] = []
+    for hit in ordered:
+        kind, start, end = hit
+        contact = kind in CONTACT_KINDS
+        covered = any(
+            k_start <= start and end <= k_end and (k_kind in CONTACT_KINDS) == contact
+            for k_kind, k_start, k_end in kept
+        )
+        if not covered:
+            kept.append(hit)
+    return kept
+
+
+def _findings(text: str) -> list[Finding]:
+    view = normalise(text)
+    findings: list[Finding] = []
+    for kind, start, end in _resolve(_hits(view)):
+        begin, finish = view.span(start, end)
+        if finish > begin:
+            findings.append(Finding(kind, begin, finish, text[begin:finish]))
+    return findings
+
+
+def _result(findings: list[Finding]) -> ScanResult:
+    ordered = tuple(sorted(set(findings), key=lambda f: (f.start, f.end, f.kind)))
+    return ScanResult(verdict_of(ordered), ordered)
+
+
+def scan(text: str) -> ScanResult:
+    """Scan one message on its own."""
+    return _result(_findings(text))
+
+
+def scan_with_context(text: str, previous_texts: Sequence[str]) -> ScanResult:
+    """Scan ``text`` as the latest of the sender's messages in a room.
+
+    ``previous_texts`` are the same sender's earlier messages in the same room, oldest first.
+    A finding that begins in them and ends in ``text`` is reported in ``text``, its span cut to
+    the part in ``text``; findings wholly inside earlier messages were reported with them.
+    """
+    own = _findings(text)
+    tails = [previous[-HISTORY_CHARS:] for previous in previous_texts[-HISTORY_MESSAGES:]]
+    if not tails or not text:
+        return _result(own)
+    combined = _JOIN.join([*tails, text])
+    offset = len(combined) - len(text)
+    across: list[Finding] = []
+    for finding in _findings(combined):
+        if finding.end > offset and finding.start < offset:
+            start, end = 0, finding.end - offset
+            across.append(Finding(finding.kind, start, end, text[start:end]))
+    if across:
+        # a piece that completes a split detail replaces a shorter own finding at its place
+        own = [
+            f
+            for f in own
+            if not any(a.start <= f.start and f.end <= a.end and a.kind == f.kind for a in across)
+        ]
+    return _result([*own, *across])
+
+
+class ConversationScanner:
+    """Scan messages as they come, remembering each sender's last messages in each room."""
+
+    def __init__(self, *, history: int = HISTORY_MESSAGES) -> None:
+        self._history = history
+        self._rooms: dict[Hashable, deque[str]] = {}
+
+    def scan(self, text: str, *, room: Hashable = None, sender: Hashable = None) -> ScanResult:
+        if room is None and sender is None:
+            return scan(text)
+        key = (room, sender)
+        previous = self._rooms.setdefault(key, deque(maxlen=self._history))
+        result = scan_with_context(text, list(previous))
+        previous.append(text)
+        return result

@@ -1,0 +1,295 @@
+"""Phone numbers, however the digits are written.
+
+A *digit run* is a stretch of digit tokens (ASCII digits, kanji numerals, kana and English
+readings) with short separators between them. The run is cut into groups where a separator
+stands or the way of writing changes (``5678に`` is the group ``5678`` and the particle
+``に``), and windows of whole consecutive groups are tested as phone numbers: Japanese domestic
+numbers by their trunk prefix and length, international ones (``+`` or ``00``) with the
+phonenumbers library, and North American ones only in a phone context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from .findings import Hit
+from .normalise import View, kana_pattern
+
+_KANJI_DIGITS = {
+    "〇": "0",
+    "零": "0",
+    "一": "1",
+    "壱": "1",
+    "弌": "1",
+    "二": "2",
+    "弐": "2",
+    "貳": "2",
+    "三": "3",
+    "参": "3",
+    "弎": "3",
+    "四": "4",
+    "肆": "4",
+    "五": "5",
+    "伍": "5",
+    "六": "6",
+    "陸": "6",
+    "七": "7",
+    "漆": "7",
+    "柒": "7",
+    "八": "8",
+    "捌": "8",
+    "九": "9",
+    "玖": "9",
+}
+_KANA_DIGITS = {
+    "ぜろ": "0",
+    "れい": "0",
+    "まる": "0",
+    "いち": "1",
+    "に": "2",
+    "さん": "3",
+    "よん": "4",
+    "し": "4",
+    "ご": "5",
+    "ろく": "6",
+    "なな": "7",
+    "しち": "7",
+    "はち": "8",
+    "きゅう": "9",
+    "きゅー": "9",
+    "く": "9",
+}
+_WORD_DIGITS = {
+    "zero": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+_KANA_ALT = "|".join(sorted(_KANA_DIGITS, key=len, reverse=True))
+_WORD_ALT = "|".join(_WORD_DIGITS)
+_KANJI_CLASS = "".join(_KANJI_DIGITS) + "十拾"
+_PLAIN_TOKEN = (
+    rf"[0-9]+|[{_KANJI_CLASS}]|{_KANA_ALT}"
+    rf"|(?<![a-z])(?:{_WORD_ALT})(?![a-z])|(?<=[0-9])o|o(?=[0-9])"
+)
+_SEPARATOR = r"[\s\-_.()\[\]/・のー]"
+_RUN = re.compile(rf"(?:{_PLAIN_TOKEN})(?:{_SEPARATOR}{{0,3}}(?:{_PLAIN_TOKEN}))*")
+_TOKENS = re.compile(
+    rf"(?P<d>[0-9]+)|(?P<k>[{_KANJI_CLASS}])|(?P<h>{_KANA_ALT})"
+    rf"|(?P<w>(?<![a-z])(?:{_WORD_ALT})(?![a-z]))|(?P<o>(?<=[0-9])o|o(?=[0-9]))"
+)
+_MIN_TOKENS = 7
+
+# Labels that make a number something other than a phone number, unless a phone word is near.
+_NOT_PHONE = re.compile(
+    kana_pattern(
+        r"(?:注文|受注|発注|オーダー|order|伝票|請求書|invoice|管理|会員|品番|型番|商品|製品|"
+        r"シリアル|serial|sku|jan|isbn|ロット|lot|口座|登録|案件|契約|チケット|ticket|追跡|"
+        r"tracking|荷物|問い?合わ?せ番号|id|no\.?|#|番号[:：]?\s*$|コード|code|ref)"
+        r"[^0-9\n]{0,8}$"
+    )
+)
+_PHONE_WORD = re.compile(
+    kana_pattern(
+        r"tel|phone|call|text me|sms|whatsapp|mobile|cell|fax|電話|でんわ|携帯|ケータイ|けいたい|"
+        r"ショートメ|☎|📞|ワッツアップ|ライン|line|signal|viber|telegram"
+    )
+)
+_JP_MOBILE = ("020", "050", "060", "070", "080", "090")
+
+
+@dataclass(slots=True)
+class _Group:
+    digits: str
+    start: int
+    end: int
+    script: str
+
+
+def _decode_kanji(tokens: list[str]) -> str:
+    out: list[str] = []
+    for index, numeral in enumerate(tokens):
+        if numeral in "十拾":
+            before = index > 0 and tokens[index - 1] not in "十拾"
+            after = index + 1 < len(tokens) and tokens[index + 1] not in "十拾"
+            out.append(("" if before else "1") + ("" if after else "0"))
+        else:
+            out.append(_KANJI_DIGITS[numeral])
+    return "".join(out)
+
+
+def _groups(text: str, start: int, end: int) -> list[_Group]:
+    groups: list[_Group] = []
+    pending: list[str] = []
+    for match in _TOKENS.finditer(text, start, end):
+        script = match.lastgroup or "d"
+        value = match.group()
+        if groups and groups[-1].end == match.start() and groups[-1].script == script:
+            group = groups[-1]
+            group.end = match.end()
+            if script == "k":
+                pending.append(value)
+                group.digits = _decode_kanji(pending)
+            else:
+                group.digits += _digit_value(script, value)
+            continue
+        if script == "k":
+            pending = [value]
+            digits = _decode_kanji(pending)
+        else:
+            digits = _digit_value(script, value)
+        groups.append(_Group(digits, match.start(), match.end(), script))
+    return groups
+
+
+def _digit_value(script: str, value: str) -> str:
+    if script == "d":
+        return value
+    if script == "h":
+        return _KANA_DIGITS[value]
+    if script == "w":
+        return _WORD_DIGITS[value]
+    return "0"  # the letter o between digits
+
+
+def _is_international(digits: str) -> bool:
+    if not 8 <= len(digits) <= 15:
+        return False
+    candidates = [digits]
+    # "+81 (0)90 ..." carries the trunk 0 after the country code
+    candidates += [digits[:cc] + digits[cc + 1 :] for cc in (1, 2, 3) if digits[cc] == "0"]
+    for candidate in candidates:
+        try:
+            number = phonenumbers.parse("+" + candidate)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number) and (
+            phonenumbers.is_valid_number(number) or number.country_code == 81
+        ):
+            return True
+    return False
+
+
+def _is_domestic(digits: str) -> bool:
+    if len(digits) not in (10, 11) or digits[0] != "0" or digits[1] == "0":
+        return False
+    if digits.startswith(_JP_MOBILE) or digits.startswith("0800"):
+        return len(digits) == 11
+    if len(digits) != 10:
+        return False
+    try:
+        number = phonenumbers.parse(digits, "JP")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_possible_number(number)
+
+
+def _is_north_american(digits: str) -> bool:
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) != 10:
+        return False
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(digits, "US"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _looks_like_list(groups: list[_Group]) -> bool:
+    """ "01 02 03 04 05" is a list of small numbers, not a phone number."""
+    return len(groups) >= 4 and all(len(g.digits) == 2 for g in groups)
+
+
+@dataclass(slots=True)
+class _Start:
+    """What the text before a window's first group says about it."""
+
+    plus: bool
+    context: bool
+    blocked: bool
+    paren: bool
+
+
+def _start_info(text: str, first: _Group) -> _Start:
+    before = text[max(0, first.start - 40) : first.start]
+    stripped = before.rstrip(" (")
+    plus = stripped.endswith("+")
+    context = _PHONE_WORD.search(before[-30:]) is not None
+    blocked = False
+    if first.script == "d" and before[-1:].isascii() and before[-1:].isalpha():
+        blocked = re.search(r"(?:tel|fax|phone)$", before) is None
+    if not context and _NOT_PHONE.search(before[-16:]):
+        blocked = True
+    paren = before.endswith("(") and len(first.digits) == 3
+    return _Start(plus, context, blocked, paren)
+
+
+def _check(text: str, groups: list[_Group], info: _Start) -> bool:
+    digits = "".join(g.digits for g in groups)
+    if len(digits) < 8 or len(digits) > 15:
+        return False
+    last = groups[-1]
+    following = text[last.end : last.end + 1]
+    if last.script == "d" and following.isascii() and following.isalpha():
+        return False
+    if _looks_like_list(groups):
+        return False
+    if info.plus or (digits.startswith("00") and not digits.startswith("000")):
+        return _is_international(digits if info.plus else digits[2:])
+    if _is_domestic(digits):
+        return True
+    if info.context or info.paren:
+        return _is_north_american(digits) or (info.context and _is_international(digits))
+    return False
+
+
+def find_phones(view: View) -> list[Hit]:
+    text = view.text
+    hits: list[Hit] = []
+    for run in _RUN.finditer(text):
+        if run.end() - run.start() < _MIN_TOKENS:
+            continue
+        groups = [g for g in _groups(text, run.start(), run.end()) if g.digits]
+        if sum(len(g.digits) for g in groups) < 8:
+            continue
+        index = 0
+        while index < len(groups):
+            best = -1
+            first = groups[index]
+            # only numbers that can start a phone number are worth a look at the context
+            hopeful = first.digits[0] == "0" or len(first.digits) <= 4
+            info = _start_info(text, first) if hopeful else None
+            if (
+                info is not None
+                and not info.blocked
+                and not (info.plus or info.context or info.paren or first.digits[0] == "0")
+            ):
+                info = None
+            if info is not None and not info.blocked:
+                length = 0
+                for last in range(index, len(groups)):
+                    length += len(groups[last].digits)
+                    if length > 15:
+                        break
+                    if length >= 8 and _check(text, groups[index : last + 1], info):
+                        best = last
+            if best >= 0:
+                start = first.start
+                if info is not None and info.plus:
+                    start = text.rindex("+", 0, start)
+                elif info is not None and info.paren:
+                    start = text.rindex("(", 0, start)
+                hits.append(("phone", start, groups[best].end))
+                index = best + 1
+            else:
+                index += 1
+    return hits

@@ -1,0 +1,274 @@
+"""Requests to talk or pay outside the platform, or to work before the escrow is funded.
+
+Each pattern is a phrase family, in Japanese and English, matched on the view (lower case,
+katakana read as hiragana). A match is dropped when the sentence refuses or warns against the
+request ("LINEでの連絡はできません", "I can't share my email here"): for Japanese the refusal
+follows the phrase, for English it may stand before it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .findings import Hit
+from .normalise import View, kana_pattern
+
+_APPS = (
+    r"(?:line|ライン|skype|スカイプ|chatwork|チャットワーク|チャワ|discord|ディスコード|ディスコ|"
+    r"telegram|テレグラム|wechat|ウィーチャット|whatsapp|ワッツアップ|instagram|インスタ|"
+    r"twitter|ツイッター|facebook|フェイスブック|messenger|メッセンジャー|slack|スラック|"
+    r"zoom|ズーム|teams|チームズ|google\s?meet|meet|signal|kakao|カカオ|tiktok|dm|gmail|"
+    r"メール|メアド|e-?mail|電話|携帯|sms|ショートメール|ショートメッセージ|個人アカウント|snsの?|sns)"
+)
+_TALK = (
+    r"(?:ご?連絡|やり取り|やりとり|お?話|相談|続き|打ち?合わ?せ|会議|面談|通話|移|つなが|繋が|"
+    r"交換|招待|追加|友達|友だち|登録|ご?返信|メッセ|詳細|詳しく|送|お?送り|やりま|しましょう|"
+    r"コンタクト|お?問い?合わ?せ|説明|共有|ください|下さい|お願い|します|できます|いただけ|頂け)"
+)
+_CONTACT_NOUNS = (
+    r"(?:連絡先|メアド|メールアドレス|メルアド|アドレス|電話番号|携帯番号|ケータイ番号|番号|"
+    r"(?:line|ライン|skype|スカイプ|discord|ディスコード|テレグラム|telegram|wechat|インスタ|sns|"
+    r"個人|連絡用|プライベート)の?(?:id|アカウント|qr|qrコード)|line|ライン|qrコード|"
+    r"個人の?(?:アドレス|メール|連絡先|アカウント))"
+)
+_PAY_METHODS = (
+    r"(?:銀行振込|銀行振り込み|振込|振り込み|paypal|ペイパル|paypay|ペイペイ|現金|手渡し|"
+    r"ビットコイン|仮想通貨|暗号資産|usdt|btc|wise|venmo|payoneer|ペイオニア|楽天ペイ|line\s?pay|"
+    r"amazonギフト|アマギフ|ギフト券|ギフトカード|電子マネー|口座|westernunion|western union|zelle|"
+    r"cash\s?app|revolut|skrill|crypto|bitcoin|bank transfer|wire transfer|wire|bank account|"
+    r"gift cards?|cash)"
+)
+_PLATFORM = r"(?:サイト|プラットフォーム|つなぐ|ツナグ|tsunagu|ここ|システム|運営|仮払い|エスクロー|当サイト|本サイト|このサイト|アプリ)"
+
+_JA = [
+    (
+        "solicit_contact",
+        r"直接(?:の|に|で)?(?:お|ご)?(?:やり取り|やりとり|連絡|話|取引|取り引き|契約|依頼|発注|"
+        r"相談|つながり|繋がり|メール|電話|会|交渉|コンタクト|メッセージ|お仕事|仕事を|受注|"
+        r"お願い|ご依頼|オファー)",
+    ),
+    (
+        "solicit_contact",
+        r"(?:外部|サイト外|ここ以外|ほか|他|別|個別|個人的|プライベート|オフライン)(?:の|に|で)?"
+        r"(?:ツール|サービス|アプリ|チャット|場所|方法|連絡手段|手段|sns|窓口|ところ|ルート)?"
+        r"(?:で|に|へ|から)(?:の)?(?:ご|お)?"
+        r"(?:連絡|やり取り|やりとり|話|相談|続き|移|つなが|繋が|取引|契約|打ち合わせ|コンタクト|送)",
+    ),
+    (
+        "solicit_contact",
+        _APPS + r"(?:で|に|へ|から|の方で|のほうで|経由で|にて|で直接)(?:の|も)?(?:ご|お)?" + _TALK,
+    ),
+    ("solicit_contact", _APPS + r"(?:を|の)?(?:交換|教え|聞い|伺|登録|追加|繋|つな|送)"),
+    (
+        "solicit_contact",
+        _CONTACT_NOUNS
+        + r"(?:を|も|は|だけ|など)?(?:ぜひ|是非|こっそり|先に|個別に|直接)?(?:交換|教え|お?聞かせ|"
+        r"お?知らせ|伺|頂|いただ|ください|下さい|送|共有|お伝え|伝え|お渡し|渡|載せ|貼)",
+    ),
+    ("solicit_contact", _CONTACT_NOUNS + r"(?:は|を)?(?:こちら|以下|下記|プロフィール|プロフ)"),
+    (
+        "solicit_contact",
+        r"(?:プロフ|プロフィール|自己紹介)(?:の|に)(?:リンク|url|アドレス|連絡先|sns)"
+        r"(?:から|に|へ)(?:ご?連絡|どうぞ|お?問い合わせ|メッセ|dm)",
+    ),
+    (
+        "solicit_contact",
+        r"(?:dm|ダイレクトメッセージ)(?:を|で|に|まで|へ)?(?:ください|下さい|して|お願い|送|ちょうだい|くれ|頂|いただ)",
+    ),
+    (
+        "solicit_contact",
+        _PLATFORM
+        + r"(?:を|は|の)?(?:通さず|通さない|介さず|介さない|使わず|使わない|経由せず|経由しない|"
+        r"抜きで|外して|外で|以外で|の外で|なしで|無しで|を離れ|から離れ|を出|の外)",
+    ),
+    (
+        "solicit_payment",
+        r"直接(?:お|ご)?(?:支払|払|振込|振り込|送金|入金|決済|請求|精算|清算|お金|報酬|代金)",
+    ),
+    (
+        "solicit_payment",
+        r"(?:手数料|システム利用料|利用料|サービス料|マージン|中抜き)(?:を|が|は|も|分)?"
+        r"(?:かから|掛から|取られ|節約|浮|省|避け|回避|払わな|払いたくな|もったいな|無駄|ゼロ|なし|無し|"
+        r"不要|抜き|安く|引かれな|差し引かれな|のぶん|分を?お?安く|分を?値引|分を?割引)",
+    ),
+    (
+        "solicit_payment",
+        _PAY_METHODS
+        + r"(?:で|に|へ|の方で|にて|から)(?:直接)?(?:の)?(?:お|ご)?(?:支払|払|振込|振り込|送金|決済|精算|清算|"
+        r"やり取り|取引|報酬|受け取|お送り|送り|お願い|いただ|頂|もら)",
+    ),
+    (
+        "solicit_payment",
+        r"(?:私|僕|わたし|ぼく|弊社|当方|こちら|自分|俺)の(?:銀行)?口座(?:に|へ|まで|番号|情報)",
+    ),
+    (
+        "solicit_payment",
+        r"(?:口座番号|口座情報|振込先|振り込み先|振込口座|送金先|paypalアドレス|paypalのアドレス)"
+        r"(?:を|は|も)?(?:教え|お知らせ|送|伝え|お伝え|こちら|以下|下記|伺|頂|いただ|ください)",
+    ),
+    (
+        "solicit_no_escrow",
+        r"(?:仮払い|エスクロー|契約|入金|支払い?|決済|発注|ご依頼)(?:の|を|は|が)?"
+        r"(?:前に?|前で|まだ|より前|より先|を待たず|待たず|を待たないで|なし|無し|せず|しないで|不要|"
+        r"いらない|要らない|抜き|は後|はあと|は後で|は後ほど|あとで|後回し|は省略|省略|はなし|はいい|は結構)"
+        r"(?:に|で|でも|のまま|ですが|だけど|ですけど|ので|から)?[^。！？!?\n]{0,20}"
+        r"(?:作業|着手|開始|始め|進め|取りかか|取り掛か|スタート|制作|納品|送って|書いて|作って|とりかか|お願い|対応)",
+    ),
+    (
+        "solicit_no_escrow",
+        r"(?:先に|先行して|先行で|前倒しで|とりあえず|ひとまず|仮払い前|契約前|発注前)"
+        r"(?:作業|着手|制作|製作|執筆|開発|納品|サンプル|お仕事|仕事)(?:を|に|だけ)?"
+        r"(?:始め|開始|進め|お願い|着手|して|取りかか|取り掛か|スタート|入って|やって)",
+    ),
+    (
+        "solicit_no_escrow",
+        r"(?:後払い|あと払い|後払|納品後に?直接|完成後に?直接|終わってから直接|成果物を?見てから)(?:で|に|にし|でも|の方|払|お?支払)",
+    ),
+]
+
+_EN = [
+    (
+        "solicit_contact",
+        r"\b(?:contact|reach|message|text|ping|dm|email|e-mail|mail|call|whatsapp|add|find|follow|"
+        r"hit|write to|talk to|chat with|connect with|catch)\s(?:me|us)\s(?:directly|"
+        r"privately|personally|outside|off|on|via|through|over|by|at)\b"
+        r"(?!\s(?:the\s)?(?:platform|tsunagu|here|this\s(?:site|platform|chat|thread)))",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:let'?s|let\sus|can\swe|could\swe|shall\swe|we\scan|we\scould|why\snot|i'?d\sprefer\sto|"
+        r"prefer\sto|better\sto|want\sto|like\sto|i'?ll)\s(?:\w+\s){0,3}?(?:talk|chat|continue|move|"
+        r"discuss|connect|communicate|speak|switch|meet|call|go|take|do|handle|work)"
+        r"\b[^.!?\n]{0,40}?\b(?:on|via|over|through|in|to|outside|off|using|by)\s(?:the\s|a\s)?"
+        r"(?:whatsapp|telegram|skype|line|discord|wechat|signal|email|e-mail|gmail|phone|zoom|"
+        r"google\smeet|teams|instagram|ig|facebook|messenger|twitter|x|slack|kakao|viber|sms|"
+        r"text|private|direct|personal|another\s(?:app|platform|site|channel)|other\s(?:apps?|platforms?)|"
+        r"outside|off-?platform|off\sthe\splatform|off\sthis\s(?:site|platform))\b",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:move|take|continue|shift|bring|switch)\s(?:this|the\sconversation|our\sconversation|"
+        r"it|things|the\sdiscussion|the\schat|us|our\schat|the\sproject|this\sproject|the\sdeal|"
+        r"our\stalk|communication)\s(?:over\s)?(?:to|on|off|outside|onto)\s(?:of\s)?(?:the\s)?"
+        r"(?:whatsapp|telegram|skype|line|discord|wechat|signal|email|e-mail|gmail|phone|zoom|"
+        r"teams|slack|kakao|viber|sms|platform|site|tsunagu|here|private|direct|dm|dms|another|"
+        r"other|my\s)",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:send|give|share|drop|leave|tell|pass|dm)\s(?:me\s)?(?:your|ur)\s(?:personal\s|private\s|"
+        r"direct\s)?(?:e-?mail|email|phone|number|cell|mobile|whatsapp|telegram|skype|line|"
+        r"contacts?|discord|wechat|instagram|insta|ig|socials?|handle|kakao|signal|gmail)",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:what'?s|what\sis|can\si\s(?:have|get)|could\si\s(?:have|get)|may\si\s(?:have|get)|"
+        r"do\syou\shave)\s(?:your|ur)\s(?:personal\s|private\s)?(?:e-?mail|email|phone|number|"
+        r"cell|mobile|whatsapp|telegram|skype|line|contact|discord|wechat|instagram|insta|ig|"
+        r"socials?|handle|kakao|signal|gmail)",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:my|our)\s(?:personal\s|private\s|direct\s)?(?:e-?mail|email|phone|number|cell|"
+        r"mobile|whatsapp|telegram|skype|line|discord|wechat|instagram|insta|ig|kakao|signal|"
+        r"gmail|contact)(?:\s(?:id|address|handle|number|details|info|username|account))?\s"
+        r"(?:is|are|below|:|->|here)",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:exchange|swap|share)\s(?:our\s)?(?:contacts?|numbers|emails|e-mails|whatsapp|"
+        r"contact\sdetails|contact\sinfo|socials)",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:outside|off)\s(?:of\s)?(?:the\s|this\s)?(?:platform|site|tsunagu|app|website)\b"
+        r"|\boff-platform\b|\boff-site\b|\bdirectly\swith\s(?:me|you|each\sother|us)\b|"
+        r"\b(?:bypass|avoid|skip|go\saround|circumvent)\s(?:the\s|this\s)?(?:platform|site|tsunagu)\b",
+    ),
+    (
+        "solicit_payment",
+        r"\b(?:pay|paid|payment|send\s(?:the\s)?money|transfer|invoice|settle|wire|payments)"
+        r"\b[^.!?\n]{0,30}?\b(?:directly|outside|off-?platform|via|through|by|with|using|over|to\smy)\s"
+        r"(?:the\s|a\s|my\s)?(?:paypal|venmo|zelle|cash\s?app|western\sunion|crypto|usdt|bitcoin|"
+        r"btc|eth|wire|bank|wise|payoneer|skrill|revolut|gift\scards?|cash|personal|private|direct)",
+    ),
+    (
+        "solicit_payment",
+        r"\b(?:avoid|save(?:\son)?|skip|dodge|cut|bypass|no|without|don'?t\spay|not\spay|escape)\s"
+        r"(?:the\s|any\s|paying\s|all\s)?(?:platform'?s?\s|site'?s?\s|service\s|tsunagu'?s?\s)?"
+        r"(?:fees?|commissions?|cut|charges?|middleman)\b",
+    ),
+    ("solicit_payment", r"\bpay\s(?:me|you|us)\sdirectly\b|\bdirect\spayment\b|\bfee-?free\b"),
+    (
+        "solicit_no_escrow",
+        r"\b(?:start|begin|work|get\sstarted|proceed|kick\soff|go\sahead|deliver|jump\sin|"
+        r"start\sworking|begin\sworking)\b[^.!?\n]{0,40}?\b(?:before|without|prior\sto)\s"
+        r"(?:the\s|any\s|an\s)?(?:escrow|funding|deposit|milestone|payment|contract|"
+        r"funds?|it\sis\sfunded|i\sfund|we\sfund|i\spay)",
+    ),
+    (
+        "solicit_no_escrow",
+        r"\b(?:skip|no\sneed\s(?:for|to\suse|to)|don'?t\sneed|forget|ignore|bypass|without)\s"
+        r"(?:the\s|an?\s|any\s)?(?:escrow|milestones?|funding|deposit|fund\sthe)",
+    ),
+    (
+        "solicit_no_escrow",
+        r"\b(?:i'?ll|i\swill|we'?ll|we\swill|i\scan|we\scan)\s(?:fund|pay)\b[^.!?\n]{0,25}?"
+        r"\b(?:later|after\s(?:you|the\swork|delivery|it'?s\sdone|completion|you'?re\sdone)|once\syou\sfinish)",
+    ),
+    (
+        "solicit_no_escrow",
+        r"\b(?:escrow|milestone|funding|deposit)\b[^.!?\n]{0,20}?\b(?:later|afterwards|not\sneeded|"
+        r"isn'?t\sneeded|unnecessary|after\syou)",
+    ),
+]
+
+_JA_PATTERNS = [(kind, re.compile(kana_pattern(pattern))) for kind, pattern in _JA]
+_EN_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _EN]
+
+# A refusal or warning after a Japanese phrase, in the same sentence.
+_JA_REFUSAL = re.compile(
+    kana_pattern(
+        r"[^。！？!?\n]{0,24}?(?:できません|出来ません|できない|出来ない|致しかね|いたしかね|できかね|"
+        r"しません(?!か)|いたしません(?!か)|致しません(?!か)|禁止|違反|ng|だめ|ダメ|不可|お控え|控え|"
+        r"遠慮|お断り|しないで|しないよう|しない(?![かの？?])|ません(?![かが])|ないで|なりません|いけません|"
+        r"通報|報告して|ご注意|注意して|気をつけ|気を付け|持ちかけ|持ち掛け|応じ|求められ|誘われ|"
+        r"言われ|ないように|お受けでき|受け付けて|規約|ルール|しないこと|避けて)"
+    )
+)
+_JA_REFUSAL_BEFORE = re.compile(
+    kana_pattern(r"(?:規約上|規約で|規約により|ルール上|禁止|禁じ|違反)[^。！？!?\n]{0,30}$")
+)
+# A refusal or warning around an English phrase, in the same sentence.
+_EN_REFUSAL_BEFORE = re.compile(
+    r"(?:can'?t|cannot|can\snot|won'?t|will\snot|(?<!why\s)don'?t|(?<!why\s)do\snot|never|"
+    r"not\sallowed|refuse|against|shouldn'?t|should\snot|prohibited|unable\sto|isn'?t\sallowed|"
+    r"aren'?t\sallowed|not\spermitted|please\sdon'?t|asked\sme\sto|asking\sme\sto|asks\syou\sto|"
+    r"report|warn|beware|scam|rather\snot|no\sway|not\sgoing\sto)[^.!?\n]{0,40}$"
+)
+_EN_REFUSAL_AFTER = re.compile(
+    r"[^.!?\n]{0,30}?(?:is\snot\sallowed|isn'?t\sallowed|are\snot\sallowed|not\sallowed|"
+    r"prohibited|against\sthe\s(?:rules|terms|tos|policy)|forbidden|violat|is\sagainst|banned)"
+)
+_JA_ANCHOR = re.compile(r"[ぁ-んァ-ヶ一-龠]")
+
+
+def find_solicitation(view: View) -> list[Hit]:
+    text = view.text
+    hits: list[Hit] = []
+    if _JA_ANCHOR.search(text):
+        for kind, pattern in _JA_PATTERNS:
+            for match in pattern.finditer(text):
+                if _JA_REFUSAL.match(text, match.end(), match.end() + 40):
+                    continue
+                if _JA_REFUSAL_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+                    continue
+                hits.append((kind, match.start(), match.end()))
+    for kind, pattern in _EN_PATTERNS:
+        for match in pattern.finditer(text):
+            if _EN_REFUSAL_BEFORE.search(text, max(0, match.start() - 60), match.start()):
+                continue
+            if _EN_REFUSAL_AFTER.match(text, match.end(), match.end() + 40):
+                continue
+            hits.append((kind, match.start(), match.end()))
+    return hits
