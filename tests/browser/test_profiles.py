@@ -69,6 +69,10 @@ def test_complete_profile_and_see_completeness_go_up(page: Page, screenshot: Scr
     )
     form.get_by_role("checkbox", name="翻訳（英語→日本語）").check()
     form.get_by_role("checkbox", name="技術文書作成").check()
+    # Every account starts as a worker; the form must show that box, ticked.
+    expect(
+        form.get_by_role("checkbox", name=label("仕事を受ける", "I take on work"))
+    ).to_be_checked()
     form.get_by_label(label("稼働.*(開始|から)", "Working hours from")).fill("10:00")
     form.get_by_label(label("稼働.*(終了|まで)", "Working hours until")).fill("19:00")
     screenshot(page, "profile-edit")
@@ -85,6 +89,7 @@ def test_complete_profile_and_see_completeness_go_up(page: Page, screenshot: Scr
         "technical-writing",
     }
     assert profile.working_hours_start == dt.time(10)
+    assert profile.is_worker
 
     # The time zone lives in the account settings; working hours are read in it.
     page.get_by_role("navigation").first.get_by_role("link", name=label("設定", "Settings")).click()
