@@ -342,3 +342,24 @@ def test_worker_list_query_count_is_constant(
         page(client, reverse("profiles:worker_list"))
     with django_assert_num_queries(6):  # + looking up the chosen skill
         page(client, reverse("profiles:worker_list"), data={"skill": "python", "language": "ja"})
+
+
+def test_profile_admin_is_for_staff_only(client: Client) -> None:
+    profile = worker(display_name="Hana")
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(profile.user)
+    assert client.get("/admin/profiles/profile/").status_code == 302
+    client.force_login(staff)
+    assert "Hana" in page(client, "/admin/profiles/profile/")
+    page(client, f"/admin/profiles/profile/{profile.pk}/change/")
+
+
+def test_edit_page_in_english(client: Client) -> None:
+    profile = worker()
+    client.force_login(profile.user)
+    client.cookies["tsunagu_language"] = "en"
+    html = page(client, reverse("profiles:edit"))
+    assert "Save profile" in html and "Web design" in html
+    client.cookies["tsunagu_language"] = "ja"
+    html = page(client, reverse("profiles:edit"))
+    assert "プロフィールを保存" in html and "Webデザイン" in html
