@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.storage import storages
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.accounts import files
 from tests.accounts.factories import UserFactory
@@ -230,6 +232,8 @@ def test_owner_and_staff_can_open_the_file_others_get_404(client: Client) -> Non
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["Cache-Control"] == "private, no-store"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["Content-Disposition"].startswith("inline")
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert body.startswith(b"\x89PNG")
 
@@ -245,6 +249,22 @@ def test_owner_and_staff_can_open_the_file_others_get_404(client: Client) -> Non
     assert client.get(url).status_code == 200
 
     assert client.get("/account/verification/documents/999999/file/").status_code == 404
+
+
+def test_pdf_documents_are_downloaded_not_rendered(client: Client) -> None:
+    owner = UserFactory(legal_family_name="山田", legal_given_name="花子")
+    document = services.verification_document_submit(
+        user=owner,
+        kind=DocumentKind.IDENTITY_DOCUMENT,
+        upload=files.pdf(),
+        document_type="passport",
+    )
+    client.force_login(owner)
+    response = client.get(f"/account/verification/documents/{document.pk}/file/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert f"document-{document.pk}.pdf" in response["Content-Disposition"]
 
 
 def test_private_files_have_no_public_url(client: Client) -> None:
@@ -374,3 +394,41 @@ def test_settings_page_links_security_pages(client: Client) -> None:
     ):
         assert f'href="{url}"' in html
     assert 'href="/settings/api-tokens/"' in html
+
+
+def count_queries_for_identity_page(client: Client, documents: int) -> int:
+    staff = UserFactory(is_staff=True)
+    owner = UserFactory(legal_family_name="山田", legal_given_name="花子")
+    for _ in range(documents):
+        document = upload_identity(owner)
+        services.verification_document_reject(document=document, reviewer=staff, reason="blurred")
+    client.force_login(owner)
+    client.get("/account/verification/identity/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/account/verification/identity/")
+    assert response.status_code == 200
+    assert response.content.decode().count("blurred") == documents
+    return len(captured.captured_queries)
+
+
+def test_document_pages_run_a_constant_number_of_queries(client: Client) -> None:
+    one = count_queries_for_identity_page(client, 1)
+    client.logout()
+    many = count_queries_for_identity_page(client, 6)
+    assert one == many
+
+
+def test_verification_page_runs_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    staff = UserFactory(is_staff=True)
+    owner = logged_in(client, legal_family_name="山田", legal_given_name="花子")
+    client.get("/account/verification/")
+    with CaptureQueriesContext(connection) as before:
+        client.get("/account/verification/")
+    for _ in range(4):
+        services.verification_document_reject(
+            document=upload_identity(owner), reviewer=staff, reason="blurred"
+        )
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get("/account/verification/")

@@ -263,15 +263,17 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
     extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(
         document.content_type, "bin"
     )
+    # Images are shown in the browser; anything else (PDFs) is downloaded, so no document
+    # viewer or script ever runs in the site's origin.
     response = FileResponse(
         handle,
         content_type=document.content_type or "application/octet-stream",
-        as_attachment=extension == "bin",
+        as_attachment=not document.content_type.startswith("image/"),
         filename=f"document-{document.pk}.{extension}",
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
 
 
