@@ -130,6 +130,8 @@ def test_owner_saves_the_profile(client: Client) -> None:
     client.force_login(profile.user)
     html = page(client, reverse("profiles:edit"))
     assert "Webデザイン" in html  # skills grouped by category
+    for name in ("show_real_name", "is_worker", "is_client"):
+        assert f'type="checkbox" name="{name}"' in html
     response = client.post(reverse("profiles:edit"), form_data())
     assert response.status_code == 302
     profile.refresh_from_db()
