@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "tsunagu.api",
     "tsunagu.guard",
     "tsunagu.ledger",
+    "tsunagu.payments",
+    "tsunagu.contracts",
+    "tsunagu.notifications",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -243,6 +246,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- SMS ------------------------------------------------------------------------------------
 SMS_PROVIDER = env.str("SMS_PROVIDER", default="tsunagu.accounts.sms.LogSmsProvider")
+
+# --- Payments -----------------------------------------------------------------------------
+PAYMENT_PROVIDER = env.str(
+    "PAYMENT_PROVIDER", default="tsunagu.payments.providers.sandbox.SandboxProvider"
+)
+PAYMENTS_WEBHOOK_SECRET = env.str("PAYMENTS_WEBHOOK_SECRET", default="")
+PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=1000)
+PAYOUT_FEE = env.int("PAYOUT_FEE", default=250)
+TOP_UP_MAXIMUM = env.int("TOP_UP_MAXIMUM", default=5_000_000)
 
 # --- Security -------------------------------------------------------------------------------
 HTTPS = env.bool("HTTPS", default=False)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("account/", include("tsunagu.accounts.urls")),
     path("profiles/", include("tsunagu.profiles.urls")),
     path("settings/api-tokens/", include("tsunagu.api.urls")),
+    path("payments/", include("tsunagu.payments.urls")),
+    path("contracts/", include("tsunagu.contracts.urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_views.api_docs, name="api_docs"),
     path("admin/", admin.site.urls),

@@ -8,7 +8,7 @@ from django.template import loader
 from django.views import i18n, static
 from django.views.decorators.http import require_GET, require_POST
 
-from tsunagu.accounts.models import Language
+from tsunagu.accounts.models import Language, User
 
 
 @require_GET
@@ -26,7 +26,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = i18n.set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in Language.values:
-        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+        User.objects.filter(pk=request.user.pk).update(language=language)
     return response
 
 

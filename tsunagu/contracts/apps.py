@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractsConfig(AppConfig):
+    name = "tsunagu.contracts"
+    label = "contracts"
+    verbose_name = _("contracts")
+
+    def ready(self) -> None:
+        from tsunagu.contracts import jobs  # noqa: F401  (periodic jobs, payment handlers, checks)

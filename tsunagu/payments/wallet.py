@@ -1,0 +1,74 @@
+"""Wallet actions: top up by card, pay out to the bank account. Amounts in yen."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from tsunagu.accounts.models import User
+from tsunagu.ledger.services import ErrorCode, LedgerError
+from tsunagu.payments.models import BankAccount, Payment, PaymentKind
+from tsunagu.payments.providers import BankAccountDetails
+from tsunagu.payments.services import payment_start
+
+CURRENCY = "JPY"
+
+
+def _check_amount(amount: object, *, minimum: int, maximum: int) -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise ValidationError({"amount": [_("Enter a whole number of yen.")]})
+    if amount < minimum:
+        raise ValidationError(
+            {"amount": [_("The minimum is ¥%(minimum)s.") % {"minimum": f"{minimum:,}"}]}
+        )
+    if amount > maximum:
+        raise ValidationError(
+            {"amount": [_("The maximum is ¥%(maximum)s.") % {"maximum": f"{maximum:,}"}]}
+        )
+    return amount
+
+
+def wallet_top_up_start(*, user: User, amount: object) -> Payment:
+    """Create the top-up payment; the caller runs ``payment_execute`` outside a transaction."""
+    value = _check_amount(amount, minimum=100, maximum=settings.TOP_UP_MAXIMUM)
+    return payment_start(user_id=user.pk, kind=PaymentKind.TOP_UP, amount=value, currency=CURRENCY)
+
+
+def payout_request(*, user: User, amount: object) -> Payment:
+    """Reserve the amount and the payout fee in the wallet; the provider is called after."""
+    value = _check_amount(amount, minimum=settings.PAYOUT_MINIMUM, maximum=10_000_000)
+    bank = BankAccount.objects.filter(user=user).first()
+    if bank is None:
+        raise ValidationError({"bank_account": [_("Register a bank account before withdrawing.")]})
+    details = BankAccountDetails(
+        bank_name=bank.bank_name,
+        branch_name=bank.branch_name,
+        account_type=bank.account_type,
+        account_number=bank.account_number,
+        holder_kana=bank.holder_kana,
+    )
+    try:
+        return payment_start(
+            user_id=user.pk,
+            kind=PaymentKind.PAYOUT,
+            amount=value,
+            currency=CURRENCY,
+            fee=settings.PAYOUT_FEE,
+            details={"bank_account": asdict(details)},
+        )
+    except LedgerError as exc:
+        if exc.code is ErrorCode.EXCEEDS_CREDITS:
+            raise ValidationError(
+                {
+                    "amount": [
+                        _(
+                            "Your available balance does not cover ¥%(amount)s plus the ¥%(fee)s fee."
+                        )
+                        % {"amount": f"{value:,}", "fee": f"{settings.PAYOUT_FEE:,}"}
+                    ]
+                }
+            ) from exc
+        raise
