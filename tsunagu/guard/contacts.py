@@ -283,10 +283,11 @@ _SERVICES: dict[str, str] = {
     "chatwork": r"chatwork|チャットワーク|チャトワ",
     "discord": r"discord|ディスコード|ディスコ",
     "telegram": r"telegram|テレグラム|テレグラ|tg",
-    "wechat": r"wechat|weixin|微信|ウィーチャット|ウィチャット",
+    "wechat": r"wechat|weixin|微信号?|ウィーチャット|ウィチャット",
     "whatsapp": r"whatsapp|ワッツアップ|ワッツ",
     "instagram": r"instagram|insta|インスタグラム|インスタ|ig",
     "x": r"twitter|ツイッター|x\s?\(旧twitter\)|x\(twitter\)|旧twitter|𝕏",
+    "instagram_threads": r"threads|スレッズ",
     "facebook": r"facebook|フェイスブック|フェイスブック|messenger|メッセンジャー|fb",
     "kakao": r"kakao\s?talk|kakao|カカオトーク|カカオ",
     "tiktok": r"tiktok|ティックトック",
@@ -306,7 +307,7 @@ _ID_AFTER = re.compile(
     kana_pattern(
         r"\s{0,2}[(（]?\s{0,2}(?:の|で|も)?\s{0,2}"
         r"(?P<marker>id|アカウント名?|account|ユーザー名|ユーザーネーム|ユーザid|username|user\s?name|"
-        r"user\s?id|handle|ハンドル|名前|name|検索)?"
+        r"user\s?id|handle|ハンドル|名前|name|名|号|検索)?"
         r"\s{0,2}(?P<sep>は|:|：|→|->|=|＝|is|です|⇒|👉|＞|>)?\s{0,2}(?:こちら|here)?\s{0,2}[:：]?\s{0,2}"
         r"[「『\"']?(?P<at>@)?"
     )
@@ -325,12 +326,12 @@ _NOT_ID = _words(
     "integration webhook server client code icon post posts story stories reel reels live "
     "follower followers market shop store tool tools"
 )
-_STRICT_WORDS = frozenset({"line", "ig", "tg", "fb", "insta", "slack", "messenger"})
+_STRICT_WORDS = frozenset({"line", "ig", "tg", "fb", "insta", "slack", "messenger", "threads"})
 
 
 def _service_kind(match: re.Match[str]) -> str:
     kind = match.lastgroup or "social_handle"
-    return "x" if kind == "x_short" else kind
+    return {"x_short": "x", "instagram_threads": "instagram"}.get(kind, kind)
 
 
 def find_service_ids(view: View) -> list[Hit]:

@@ -29,6 +29,7 @@ __all__ = ["ConversationScanner", "scan", "scan_with_context"]
 HISTORY_MESSAGES = 4
 HISTORY_CHARS = 200
 _JOIN = "\n"
+_GLUE = (".", "@", "．", "＠")
 
 
 def _hits(view: View) -> list[Hit]:
@@ -82,7 +83,11 @@ def scan_with_context(text: str, previous_texts: Sequence[str]) -> ScanResult:
     tails = [previous[-HISTORY_CHARS:] for previous in previous_texts[-HISTORY_MESSAGES:]]
     if not tails or not text:
         return _result(own)
-    combined = _JOIN.join([*tails, text])
+    combined = tails[0]
+    for piece in [*tails[1:], text]:
+        # "kumo-design" + ".jp": a piece that starts or ends at a dot or "@" joins without a break
+        glued = combined.endswith(_GLUE) or piece.startswith(_GLUE)
+        combined += ("" if glued else _JOIN) + piece
     offset = len(combined) - len(text)
     across: list[Finding] = []
     for finding in _findings(combined):

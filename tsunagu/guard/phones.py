@@ -81,7 +81,7 @@ _PLAIN_TOKEN = (
     rf"[0-9]+|[{_KANJI_CLASS}]|{_KANA_ALT}"
     rf"|(?<![a-z])(?:{_WORD_ALT})(?![a-z])|(?<=[0-9])o|o(?=[0-9])"
 )
-_SEPARATOR = r"[\s\-_.()\[\]/・のー]"
+_SEPARATOR = r"[\s\-_.,()\[\]/・のー、]"
 _RUN = re.compile(rf"(?:{_PLAIN_TOKEN})(?:{_SEPARATOR}{{0,3}}(?:{_PLAIN_TOKEN}))*")
 _TOKENS = re.compile(
     rf"(?P<d>[0-9]+)|(?P<k>[{_KANJI_CLASS}])|(?P<h>{_KANA_ALT})"
@@ -94,7 +94,7 @@ _NOT_PHONE = re.compile(
     kana_pattern(
         r"(?:注文|受注|発注|オーダー|order|伝票|請求書|invoice|管理|会員|品番|型番|商品|製品|"
         r"シリアル|serial|sku|jan|isbn|ロット|lot|口座|登録|案件|契約|チケット|ticket|追跡|"
-        r"tracking|荷物|問い?合わ?せ番号|id|no\.?|#|番号[:：]?\s*$|コード|code|ref)"
+        r"tracking|荷物|問い?合わ?せ番号|id|no\.?|#|コード|code|ref)"
         r"[^0-9\n]{0,8}$"
     )
 )

@@ -56,14 +56,21 @@ _JA = [
     ),
     (
         "solicit_contact",
-        _APPS + r"(?:で|に|へ|から|の方で|のほうで|経由で|にて|で直接)(?:の|も)?(?:ご|お)?" + _TALK,
+        _APPS
+        + r"(?:で|に|へ|から|の方で|のほうで|経由で|にて|で直接)(?:[^。！？!?\n、]{0,5}?)(?:の|も)?(?:ご|お)?"
+        + _TALK,
+    ),
+    (
+        "solicit_contact",
+        r"(?:個人|プライベート|私用|自分|わたし|私)の?(?:アドレス|メール|メアド|連絡先|番号|携帯|アカウント|ライン|line)"
+        r"(?:に|へ|で|から|を|まで)",
     ),
     ("solicit_contact", _APPS + r"(?:を|の)?(?:交換|教え|聞い|伺|登録|追加|繋|つな|送)"),
     (
         "solicit_contact",
         _CONTACT_NOUNS
         + r"(?:を|も|は|だけ|など)?(?:ぜひ|是非|こっそり|先に|個別に|直接)?(?:交換|教え|お?聞かせ|"
-        r"お?知らせ|伺|頂|いただ|ください|下さい|送|共有|お伝え|伝え|お渡し|渡|載せ|貼)",
+        r"お?知らせ|伺|頂|いただ|ください|下さい|送|共有|お伝え|伝え|お渡し|渡|載せ|貼|もら|貰)",
     ),
     ("solicit_contact", _CONTACT_NOUNS + r"(?:は|を)?(?:こちら|以下|下記|プロフィール|プロフ)"),
     (
@@ -94,8 +101,8 @@ _JA = [
     (
         "solicit_payment",
         _PAY_METHODS
-        + r"(?:で|に|へ|の方で|にて|から)(?:直接)?(?:の)?(?:お|ご)?(?:支払|払|振込|振り込|送金|決済|精算|清算|"
-        r"やり取り|取引|報酬|受け取|お送り|送り|お願い|いただ|頂|もら)",
+        + r"(?:で|に|へ|の方で|にて|から)(?:直接)?(?:の|も)?(?:お|ご)?(?:支払|払|振込|振り込|送金|決済|精算|"
+        r"清算|やり取り|取引|報酬|受け取|お送り|送り|お願い|いただ|頂|もら|いい|大丈夫|可能|ok|構いません)",
     ),
     (
         "solicit_payment",
@@ -138,7 +145,8 @@ _EN = [
         "solicit_contact",
         r"\b(?:let'?s|let\sus|can\swe|could\swe|shall\swe|we\scan|we\scould|why\snot|i'?d\sprefer\sto|"
         r"prefer\sto|better\sto|want\sto|like\sto|i'?ll)\s(?:\w+\s){0,3}?(?:talk|chat|continue|move|"
-        r"discuss|connect|communicate|speak|switch|meet|call|go|take|do|handle|work)"
+        r"discuss|connect|communicate|speak|switch|meet|call|go|take|do|handle|work|jump|hop|get|"
+        r"have|set\sup|schedule)"
         r"\b[^.!?\n]{0,40}?\b(?:on|via|over|through|in|to|outside|off|using|by)\s(?:the\s|a\s)?"
         r"(?:whatsapp|telegram|skype|line|discord|wechat|signal|email|e-mail|gmail|phone|zoom|"
         r"google\smeet|teams|instagram|ig|facebook|messenger|twitter|x|slack|kakao|viber|sms|"
@@ -200,6 +208,16 @@ _EN = [
     ),
     ("solicit_payment", r"\bpay\s(?:me|you|us)\sdirectly\b|\bdirect\spayment\b|\bfee-?free\b"),
     (
+        "solicit_payment",
+        r"\b(?:pay|send|transfer|wire|deposit|paid)\b[^.!?\n]{0,30}?\b(?:to|into)\smy\s(?:own\s|"
+        r"personal\s|private\s)?(?:bank\s|paypal\s)?account",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:your|a)\s(?:personal|private|direct)\s(?:e-?mail|number|phone|contact|whatsapp|line)"
+        r"|\b(?:text|whatsapp|telegram)\sme\b(?!\s(?:the|your|here|in|this))",
+    ),
+    (
         "solicit_no_escrow",
         r"\b(?:start|begin|work|get\sstarted|proceed|kick\soff|go\sahead|deliver|jump\sin|"
         r"start\sworking|begin\sworking)\b[^.!?\n]{0,40}?\b(?:before|without|prior\sto)\s"
@@ -229,7 +247,8 @@ _EN_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _EN]
 # A refusal or warning after a Japanese phrase, in the same sentence.
 _JA_REFUSAL = re.compile(
     kana_pattern(
-        r"[^。！？!?\n]{0,24}?(?:できません|出来ません|できない|出来ない|致しかね|いたしかね|できかね|"
+        r"[^。！？!?\n]{0,24}?(?:仮払い後|仮払いの後|仮払い完了後|契約後|できません(?!か)|出来ません(?!か)|"
+        r"できない(?![かの？?])|出来ない(?![かの？?])|致しかね|いたしかね|できかね|"
         r"しません(?!か)|いたしません(?!か)|致しません(?!か)|禁止|違反|ng|だめ|ダメ|不可|お控え|控え|"
         r"遠慮|お断り|しないで|しないよう|しない(?![かの？?])|ません(?![かが])|ないで|なりません|いけません|"
         r"通報|報告して|ご注意|注意して|気をつけ|気を付け|持ちかけ|持ち掛け|応じ|求められ|誘われ|"

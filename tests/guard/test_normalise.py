@@ -1,0 +1,64 @@
+"""The normalised view and its offset map."""
+
+from __future__ import annotations
+
+import pytest
+
+from tsunagu.guard.normalise import normalise
+
+
+@pytest.mark.parametrize(
+    ("text", "view"),
+    [
+        ("ＴＡＲＯ＠ｇｍａｉｌ．ｃｏｍ", "taro@gmail.com"),  # full-width
+        ("ｶﾞｯｺｳ", "がっこう"),  # half-width katakana with a voiced mark
+        ("ゼロキュウゼロ", "ぜろきゅうぜろ"),  # katakana read as hiragana
+        ("①②③⑴⑵⒈⒉❶➀➊⓪", "12312121110"),  # circled, parenthesised, full-stop digits
+        ("1️⃣2️⃣3️⃣", "123"),  # keycaps
+        ("𝐭𝐚𝐫𝐨", "taro"),  # mathematical letters
+        ("ta\u200bro\u200d@\u2060gm\ufeffail", "taro@gmail"),  # invisible characters
+        ("l i n e", "line"),  # spaced letters
+        ("g-m-a-i-l", "gmail"),
+        ("0 9 0 1 2", "09012"),
+        ("—–−", "---"),  # dashes
+    ],
+)
+def test_view(text: str, view: str) -> None:
+    assert normalise(text).text == view
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ＴＡＲＯ＠ｇｍａｉｌ．ｃｏｍ",
+        "ta\u200bro\u200d@ｇｍａｉｌ",
+        "ｶﾞｯｺｳ の l i n e",
+        "℡ 03-1234-5678",
+        "taro★gmail.com ★を@に変えて",
+    ],
+)
+def test_every_view_character_maps_into_the_original(text: str) -> None:
+    view = normalise(text)
+    for index in range(len(view.text)):
+        start, end = view.span(index, index + 1)
+        assert 0 <= start < end <= len(text)
+
+
+def test_span_of_a_folded_range_is_the_original_range() -> None:
+    text = "連絡 ｔａ\u200bｒｏ です"
+    view = normalise(text)
+    start = view.text.index("taro")
+    begin, end = view.span(start, start + 4)
+    assert text[begin:end] == "ｔａ\u200bｒｏ"
+
+
+def test_substitution_instruction_turns_the_symbol_into_at() -> None:
+    view = normalise("ken★yahoo.co.jp（★を＠に変えてください）")
+    assert view.text.startswith("ken@yahoo.co.jp")
+
+
+def test_ordinary_text_keeps_its_length() -> None:
+    text = "お見積りは¥50,000です。よろしくお願いします。"
+    view = normalise(text)
+    assert len(view.text) == len(text)
+    assert view.starts is None
