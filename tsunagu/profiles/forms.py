@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -313,8 +312,3 @@ class WorkerFilterForm(forms.Form):
             "language": data.get("language") or "",
             "availability": data.get("availability") or "",
         }
-
-
-def weekday_labels(days: Iterable[int]) -> list[str]:
-    labels = dict(Weekday.choices)
-    return [str(labels[d]) for d in sorted(set(days)) if d in labels]
