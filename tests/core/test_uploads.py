@@ -69,3 +69,11 @@ def test_sniff_knows_the_office_container_and_utf8_text() -> None:
     assert sniff(b"PK\x03\x04rest") == "zip"
     assert sniff("日本語のテキスト".encode()) == "text"
     assert sniff(b"\x00\x01\x02") is None
+
+
+def test_upload_errors_are_in_the_users_language() -> None:
+    from django.utils import translation
+
+    with translation.override("ja"), pytest.raises(ValidationError) as exc:
+        check_upload(SimpleUploadedFile("a.png", b""), allowed_kinds={"png"}, max_bytes=10)
+    assert exc.value.messages == ["ファイルが空です。"]
