@@ -10,11 +10,13 @@ is always safe.
 from __future__ import annotations
 
 import datetime
+import sqlite3
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tsunagu.ledger import engine
@@ -122,18 +124,20 @@ def transfers_create(
 
 @transaction.atomic
 def _create(requests: list[TransferRequest], now: datetime.datetime) -> list[Transfer]:
-    existing = _existing(requests)
-    if existing:
-        return _same_or_conflict(requests, existing)
-
-    pending_keys = {r.pending_key for r in requests if r.kind in engine.RESOLVING_KINDS}
     batch_keys = {r.key for r in requests}
-    pendings = {
-        t.key: t
-        for t in Transfer.objects.filter(
-            key__in=pending_keys - batch_keys, kind=TransferKind.PENDING
-        )
-    }
+    pending_keys = {r.pending_key for r in requests if r.kind in engine.RESOLVING_KINDS}
+    pendings: dict[str, Transfer] = {}
+    if pending_keys - batch_keys:
+        # One query finds both a repeated call (its keys exist) and the holds it resolves.
+        found = _by_key(batch_keys | pending_keys)
+        existing = {key: t for key, t in found.items() if key in batch_keys}
+        if existing:
+            return _same_or_conflict(requests, existing)
+        pendings = {
+            key: t
+            for key, t in found.items()
+            if key in pending_keys and t.kind == TransferKind.PENDING
+        }
     requests = [_with_hold_accounts(r, pendings, requests) for r in requests]
 
     account_ids = sorted(
@@ -144,16 +148,22 @@ def _create(requests: list[TransferRequest], now: datetime.datetime) -> list[Tra
         for a in Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk")
     }
 
-    # Another call may have committed the same keys while we waited for the locks.
-    existing = _existing(requests)
+    # Only now, holding the locks, is what we read final. Another call may have committed the
+    # same keys, or resolved one of our holds, while we waited: one query sees both.
+    hold_ids = {t.pk: key for key, t in pendings.items()}
+    condition = Q(key__in=batch_keys)
+    if hold_ids:
+        condition |= Q(pending_id__in=hold_ids)
+    existing: dict[str, Transfer] = {}
+    resolved: set[str] = set()
+    for t in Transfer.objects.filter(condition).select_related("pending").order_by():
+        if t.key in batch_keys:
+            existing[t.key] = t
+        if t.pending_id in hold_ids:
+            resolved.add(hold_ids[t.pending_id])
     if existing:
         return _same_or_conflict(requests, existing)
 
-    resolved = set(
-        Transfer.objects.filter(pending__key__in=pendings.keys()).values_list(
-            "pending__key", flat=True
-        )
-    )
     states = {pk: _state(a) for pk, a in locked.items()}
     pending_states = {
         key: engine.PendingState(
@@ -221,10 +231,41 @@ def _create(requests: list[TransferRequest], now: datetime.datetime) -> list[Tra
         account.credits_pending = new.credits_pending
         account.credits_posted = new.credits_posted
         accounts.append(account)
-    Account.objects.bulk_update(
-        accounts, ["debits_pending", "debits_posted", "credits_pending", "credits_posted"]
-    )
+    _save_totals(accounts)
     return rows
+
+
+_TOTALS = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
+
+
+def _save_totals(accounts: list[Account]) -> None:
+    """One UPDATE for every changed account.
+
+    ``bulk_update`` builds a CASE expression per field and row, which costs more than the rest
+    of a call; an UPDATE ... FROM (VALUES ...) is the same single statement, built in microseconds.
+    """
+    if not accounts:
+        return
+    if connection.vendor not in ("postgresql", "sqlite") or (
+        connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33)
+    ):
+        Account.objects.bulk_update(accounts, list(_TOTALS))
+        return
+    quote = connection.ops.quote_name
+    table = quote(Account._meta.db_table)
+    columns = [quote(Account._meta.get_field(name).column) for name in _TOTALS]
+    assignments = ", ".join(f"{column} = v.column{i}" for i, column in enumerate(columns, 2))
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(accounts))
+    params: list[int] = []
+    for account in accounts:
+        params.append(account.pk)
+        params.extend(getattr(account, name) for name in _TOTALS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM (VALUES {rows}) AS v "  # noqa: S608 - names from the model
+            f"WHERE {table}.{quote(Account._meta.pk.column)} = v.column1",
+            params,
+        )
 
 
 def _with_hold_accounts(
@@ -273,8 +314,13 @@ def _state(account: Account) -> engine.AccountState:
 
 
 def _existing(requests: list[TransferRequest]) -> dict[str, Transfer]:
-    keys = [r.key for r in requests]
-    return {t.key: t for t in Transfer.objects.filter(key__in=keys).select_related("pending")}
+    return _by_key({r.key for r in requests})
+
+
+def _by_key(keys: set[str]) -> dict[str, Transfer]:
+    return {
+        t.key: t for t in Transfer.objects.filter(key__in=keys).select_related("pending").order_by()
+    }
 
 
 def _same_or_conflict(
