@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tsunagu.payments",
     "tsunagu.contracts",
     "tsunagu.notifications",
+    "tsunagu.messaging",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "tsunagu.notifications.context_processors.notifications",
             ],
         },
     },
@@ -255,6 +257,10 @@ PAYMENTS_WEBHOOK_SECRET = env.str("PAYMENTS_WEBHOOK_SECRET", default="")
 PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=1000)
 PAYOUT_FEE = env.int("PAYOUT_FEE", default=250)
 TOP_UP_MAXIMUM = env.int("TOP_UP_MAXIMUM", default=5_000_000)
+
+# --- Evidence -----------------------------------------------------------------------------
+# The Ed25519 key that signs evidence bundles; created on first use when absent.
+EVIDENCE_KEY_PATH = Path(env.str("EVIDENCE_KEY_PATH", default=str(VAR_DIR / "evidence_ed25519.pem")))
 
 # --- Security -------------------------------------------------------------------------------
 HTTPS = env.bool("HTTPS", default=False)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("settings/api-tokens/", include("tsunagu.api.urls")),
     path("payments/", include("tsunagu.payments.urls")),
     path("contracts/", include("tsunagu.contracts.urls")),
+    path("messages/", include("tsunagu.messaging.urls")),
+    path("notifications/", include("tsunagu.notifications.urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_views.api_docs, name="api_docs"),
     path("admin/", admin.site.urls),
