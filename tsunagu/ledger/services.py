@@ -130,9 +130,9 @@ def _create(requests: list[TransferRequest], now: datetime.datetime) -> list[Tra
     if pending_keys - batch_keys:
         # One query finds both a repeated call (its keys exist) and the holds it resolves.
         found = _by_key(batch_keys | pending_keys)
-        existing = {key: t for key, t in found.items() if key in batch_keys}
-        if existing:
-            return _same_or_conflict(requests, existing)
+        repeated = {key: t for key, t in found.items() if key in batch_keys}
+        if repeated:
+            return _same_or_conflict(requests, repeated)
         pendings = {
             key: t
             for key, t in found.items()
@@ -253,7 +253,8 @@ def _save_totals(accounts: list[Account]) -> None:
         return
     quote = connection.ops.quote_name
     table = quote(Account._meta.db_table)
-    columns = [quote(Account._meta.get_field(name).column) for name in _TOTALS]
+    fields = {f.name: f.column for f in Account._meta.concrete_fields}
+    columns = [quote(fields[name]) for name in _TOTALS]
     assignments = ", ".join(f"{column} = v.column{i}" for i, column in enumerate(columns, 2))
     rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(accounts))
     params: list[int] = []
@@ -263,7 +264,7 @@ def _save_totals(accounts: list[Account]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {assignments} FROM (VALUES {rows}) AS v "  # noqa: S608 - names from the model
-            f"WHERE {table}.{quote(Account._meta.pk.column)} = v.column1",
+            f"WHERE {table}.{quote(fields['id'])} = v.column1",
             params,
         )
 
