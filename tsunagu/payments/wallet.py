@@ -6,9 +6,11 @@ from dataclasses import asdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
+from tsunagu.audit.services import audit_record
 from tsunagu.ledger.services import ErrorCode, LedgerError
 from tsunagu.payments.models import BankAccount, Payment, PaymentKind
 from tsunagu.payments.providers import BankAccountDetails
@@ -72,3 +74,53 @@ def payout_request(*, user: User, amount: object) -> Payment:
                 }
             ) from exc
         raise
+
+
+def bank_account_set(
+    *,
+    user: User,
+    bank_name: str,
+    branch_name: str,
+    account_type: str,
+    account_number: str,
+    holder_kana: str,
+) -> BankAccount:
+    """Register or replace the person's one bank account; the change is audited.
+
+    The values come validated and normalised by ``tsunagu.payments.forms.BankAccountForm``.
+    """
+    fields = {
+        "bank_name": bank_name,
+        "branch_name": branch_name,
+        "account_type": account_type,
+        "account_number": account_number,
+        "holder_kana": holder_kana,
+    }
+    with transaction.atomic():
+        current = BankAccount.objects.select_for_update().filter(user=user).first()
+        before = _masked(current) if current is not None else None
+        if current is None:
+            account = BankAccount.objects.create(user=user, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(current, name, value)
+            current.save()
+            account = current
+        audit_record(
+            actor=user,
+            subject=account,
+            event="bank_account.set",
+            before=before,
+            after=_masked(account),
+        )
+    return account
+
+
+def _masked(account: BankAccount) -> dict[str, str]:
+    return {
+        "bank_name": account.bank_name,
+        "branch_name": account.branch_name,
+        "account_type": account.account_type,
+        "account_number": f"****{account.account_number[-3:]}",
+        "holder_kana": account.holder_kana,
+    }

@@ -1,0 +1,180 @@
+"""/api/v1/wallet: the caller's balance and history, top-ups, payouts and bank account.
+
+The same wallet functions as the pages; the provider is called by ``payment_execute`` outside
+any transaction (ninja does not wrap routes in one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from tsunagu.api.errors import ApiError
+from tsunagu.api.schemas import ErrorOut
+from tsunagu.payments import selectors
+from tsunagu.payments.forms import BankAccountForm
+from tsunagu.payments.models import BankAccount, Payment
+from tsunagu.payments.schemas import (
+    AmountIn,
+    BankAccountIn,
+    BankAccountOut,
+    HistoryLineOut,
+    HistoryOut,
+    PaymentOut,
+    WalletOut,
+)
+from tsunagu.payments.services import payment_execute
+from tsunagu.payments.wallet import bank_account_set, payout_request, wallet_top_up_start
+
+router = Router(tags=["wallet"])
+
+ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422, 429): ErrorOut}
+
+
+class PageQuery(Schema):
+    page: int = 1
+
+
+def _invalid(exc: ValidationError) -> ApiError:
+    errors = (
+        [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
+        if hasattr(exc, "error_dict")
+        else [{"field": "", "message": m} for m in exc.messages]
+    )
+    message = errors[0]["message"] if errors else _("Some of the values sent are not valid.")
+    return ApiError("invalid", message, status=422, errors=errors)
+
+
+def _payment_out(payment: Payment) -> PaymentOut:
+    return PaymentOut(
+        id=payment.pk,
+        key=payment.key,
+        kind=payment.kind,
+        status=payment.status,
+        amount=payment.amount,
+        fee=payment.fee,
+        currency=payment.currency,
+        decline_code=payment.decline_code,
+        decline_reason=(
+            selectors.decline_reason(payment.decline_code) if payment.decline_code else ""
+        ),
+        created_at=payment.created_at,
+        finalized_at=payment.finalized_at,
+    )
+
+
+def _bank_out(account: BankAccount) -> BankAccountOut:
+    return BankAccountOut(
+        bank_name=account.bank_name,
+        branch_name=account.branch_name,
+        account_type=account.account_type,
+        account_number_last3=account.account_number[-3:],
+        holder_kana=account.holder_kana,
+        updated_at=account.updated_at,
+    )
+
+
+@router.get("", response={200: WalletOut, **ERRORS}, summary="My balance")
+def wallet_get(request: HttpRequest) -> Any:
+    summary = selectors.wallet_summary(user_id=request.auth.pk)  # type: ignore[attr-defined]
+    return WalletOut(
+        balance=summary.balance,
+        held=summary.held,
+        available=summary.available,
+        currency=summary.currency,
+    )
+
+
+@router.get("/history", response={200: HistoryOut, **ERRORS}, summary="My balance history")
+def wallet_history(request: HttpRequest, query: Query[PageQuery]) -> Any:
+    result = selectors.wallet_history_page(
+        user_id=request.auth.pk,  # type: ignore[attr-defined]
+        page_number=max(query.page, 1),
+    )
+    return HistoryOut(
+        count=result.page.paginator.count,
+        page=result.page.number,
+        pages=result.page.paginator.num_pages,
+        items=[
+            HistoryLineOut(
+                id=line.transfer_id,
+                created_at=line.created_at,
+                description=line.description,
+                amount=line.amount,
+                held=line.held,
+                balance_after=line.balance_after,
+                contract_id=line.contract_id,
+            )
+            for line in result.lines
+        ],
+    )
+
+
+@router.post(
+    "/top-ups",
+    response={201: PaymentOut, 202: PaymentOut, 402: PaymentOut, **ERRORS},
+    summary="Top up by card",
+    description=(
+        "201 when the money is in the balance, 402 when the card was declined (the payment "
+        "says why), 202 while the provider is still processing (then settled by its webhook)."
+    ),
+)
+def wallet_top_up(request: HttpRequest, payload: AmountIn) -> Any:
+    try:
+        payment = wallet_top_up_start(user=request.auth, amount=payload.amount)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    payment = payment_execute(payment=payment)
+    return Status(_status(payment), _payment_out(payment))
+
+
+@router.post(
+    "/payouts",
+    response={201: PaymentOut, 202: PaymentOut, 402: PaymentOut, **ERRORS},
+    summary="Withdraw to my bank account",
+    description=(
+        "The amount and the payout fee are reserved first; a declined payout gives both back "
+        "(402, with the reason)."
+    ),
+)
+def wallet_payout(request: HttpRequest, payload: AmountIn) -> Any:
+    try:
+        payment = payout_request(user=request.auth, amount=payload.amount)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    payment = payment_execute(payment=payment)
+    return Status(_status(payment), _payment_out(payment))
+
+
+def _status(payment: Payment) -> int:
+    return {"succeeded": 201, "declined": 402}.get(payment.status, 202)
+
+
+@router.get("/bank-account", response={200: BankAccountOut, **ERRORS}, summary="My bank account")
+def bank_account_get(request: HttpRequest) -> Any:
+    account = selectors.bank_account_get(user_id=request.auth.pk)  # type: ignore[attr-defined]
+    if account is None:
+        raise ApiError("not_found", _("No bank account is registered yet."), status=404)
+    return _bank_out(account)
+
+
+@router.put(
+    "/bank-account", response={200: BankAccountOut, **ERRORS}, summary="Set my bank account"
+)
+def bank_account_put(request: HttpRequest, payload: BankAccountIn) -> Any:
+    form = BankAccountForm(payload.model_dump())
+    if not form.is_valid():
+        errors = [
+            {"field": name, "message": str(message)}
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        raise ApiError(
+            "invalid", _("Some of the values sent are not valid."), status=422, errors=errors
+        )
+    account = bank_account_set(user=request.auth, **form.cleaned_data)  # type: ignore[attr-defined]
+    return _bank_out(account)
