@@ -175,6 +175,7 @@ _AT = re.compile(
         r"アット|at\s?mark|atmark|(?<=[a-z0-9])\s+at\s+(?=[a-z0-9])|(?<=[a-z0-9])[★☆◆◇●○■□※＊*#](?=[a-z0-9])"
     )
 )
+_AT_GATE = re.compile(kana_pattern(r"[@★☆◆◇●○■□※＊*#]|at|あっと"))
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 
 
@@ -199,6 +200,8 @@ def _domain_labels(text: str, position: int, dot: re.Pattern[str]) -> list[tuple
 def find_emails(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
+    if not _AT_GATE.search(text):
+        return hits
     for at in _AT.finditer(text):
         begin = at.start()
         # the local part: letters, digits and ._%+- just before the "@" (spaces allowed between)
@@ -251,6 +254,8 @@ _URL = re.compile(
 def find_links(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
+    if "." not in text and "どっと" not in text and "dot" not in text and "。" not in text:
+        return hits
     for match in _URL.finditer(text):
         raw_host = match.group("host")
         host = ".".join(part for part in _HOST_DOT.split(raw_host))
@@ -282,26 +287,51 @@ _SERVICES: dict[str, str] = {
     "skype": r"skype|スカイプ",
     "chatwork": r"chatwork|チャットワーク|チャトワ",
     "discord": r"discord|ディスコード|ディスコ",
-    "telegram": r"telegram|テレグラム|テレグラ|tg",
+    "telegram": r"telegram|テレグラム|テレグラ|tg(?=\s?[:：@])",
     "wechat": r"wechat|weixin|微信号?|ウィーチャット|ウィチャット",
     "whatsapp": r"whatsapp|ワッツアップ|ワッツ",
-    "instagram": r"instagram|insta|インスタグラム|インスタ|ig",
+    "instagram": r"instagram|insta|インスタグラム|インスタ|ig(?=\s?[:：@])",
     "x": r"twitter|ツイッター|x\s?\(旧twitter\)|x\(twitter\)|旧twitter|𝕏",
     "instagram_threads": r"threads|スレッズ",
-    "facebook": r"facebook|フェイスブック|フェイスブック|messenger|メッセンジャー|fb",
+    "facebook": r"facebook|フェイスブック|messenger|メッセンジャー|fb(?=\s?[:：@.])",
     "kakao": r"kakao\s?talk|kakao|カカオトーク|カカオ",
     "tiktok": r"tiktok|ティックトック",
     "slack": r"slack|スラック",
 }
+_SERVICE_ALTERNATIVES = "|".join(_SERVICES.values())
+# No look-behind at the front, so that the regex engine can skip ahead on the first letters; the
+# letter before a name is checked in Python.
 _SERVICE_NAMES = re.compile(
     kana_pattern(
-        "|".join(
-            rf"(?P<{kind}>(?<![a-z]){pattern}(?![a-z]))" if kind != "x" else rf"(?P<x>{pattern})"
-            for kind, pattern in _SERVICES.items()
-        )
-        + r"|(?P<x_short>(?<![a-z0-9])x(?=\s?(?:の|で)?\s?(?:アカウント|account|id|ID|\s?[:：]\s?@|で@)))"
+        rf"(?:{_SERVICE_ALTERNATIVES})"
+        r"|x(?=\s?(?:の|で)?\s?(?:アカウント|account|id|ID|\s?[:：]\s?@|で@))"
     )
 )
+_SERVICE_KINDS = [(kind, re.compile(kana_pattern(pattern))) for kind, pattern in _SERVICES.items()]
+
+
+def _service_names(
+    text: str, start: int = 0, end: int | None = None
+) -> list[tuple[str, re.Match[str]]]:
+    found: list[tuple[str, re.Match[str]]] = []
+    for match in _SERVICE_NAMES.finditer(text, start, len(text) if end is None else end):
+        begin = match.start()
+        if begin > 0 and "a" <= text[begin - 1] <= "z" and text[begin - 1 : begin + 1] != "𝕏":
+            continue
+        word = match.group()
+        following = text[match.end() : match.end() + 1]
+        if word[-1].isascii() and word[-1].isalpha() and "a" <= following <= "z":
+            continue
+        kind = "x"
+        for name, pattern in _SERVICE_KINDS:
+            same = pattern.match(text, begin)
+            if same is not None and same.end() == match.end():
+                kind = name
+                break
+        found.append(({"instagram_threads": "instagram"}.get(kind, kind), match))
+    return found
+
+
 _ID = r"(?P<id>live:[a-z0-9._\-:]{3,40}|wxid_[a-z0-9_]{4,30}|[a-z0-9][a-z0-9._\-]{2,31}(?:#[0-9]{4})?)"
 _ID_AFTER = re.compile(
     kana_pattern(
@@ -329,16 +359,10 @@ _NOT_ID = _words(
 _STRICT_WORDS = frozenset({"line", "ig", "tg", "fb", "insta", "slack", "messenger", "threads"})
 
 
-def _service_kind(match: re.Match[str]) -> str:
-    kind = match.lastgroup or "social_handle"
-    return {"x_short": "x", "instagram_threads": "instagram"}.get(kind, kind)
-
-
 def find_service_ids(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
-    for name in _SERVICE_NAMES.finditer(text):
-        kind = _service_kind(name)
+    for kind, name in _service_names(text):
         after = _ID_AFTER.match(text, name.end())
         explicit = after is not None and (
             after.group("marker") or after.group("sep") or after.group("at")
@@ -372,6 +396,7 @@ _HANDLE_CUE = re.compile(
         r"連絡ください|までご?連絡|までメッセ|まで(?:お)?気軽|find me|reach me|message me"
     )
 )
+_DOMAIN_AFTER = re.compile(r"\.[a-z]{2}")
 _MENTION_AFTER = re.compile(kana_pattern(r"\s?(?:さん|様|さま|くん|君|ちゃん|氏|殿|san|先生|御中)"))
 _CODE_WORDS = _words(
     "property staticmethod classmethod dataclass override param return returns media import "
@@ -391,12 +416,12 @@ def find_handles(view: View) -> list[Hit]:
         if _MENTION_AFTER.match(text, match.end()):
             continue
         following = text[match.end() : match.end() + 4]
-        if re.match(r"\.[a-z]{2}", following):  # an e-mail domain after a stray "@"
+        if _DOMAIN_AFTER.match(following):  # an e-mail domain after a stray "@"
             continue
         window = text[max(0, match.start() - 30) : match.end() + 25]
         kind = None
-        for name in _SERVICE_NAMES.finditer(window):
-            kind = _service_kind(name)
+        for service, _name in _service_names(window):
+            kind = service
             break
         if kind is None and _HANDLE_CUE.search(window) is None:
             continue
@@ -417,6 +442,9 @@ _STANDALONE = re.compile(
 
 
 def find_standalone(view: View) -> list[Hit]:
+    text = view.text
+    if not ("live:" in text or "wxid_" in text or "#" in text or "id" in text or "番号" in text):
+        return []
     return [
         (match.lastgroup or "website", match.start(), match.end())
         for match in _STANDALONE.finditer(view.text)

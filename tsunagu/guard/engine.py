@@ -40,29 +40,36 @@ def _resolve(hits: list[Hit]) -> list[Hit]:
     """Drop duplicates and hits inside a longer contact hit; keep solicitation beside contacts."""
     ordered = sorted(set(hits), key=lambda h: (h[1], -(h[2] - h[1]), h[0] not in CONTACT_KINDS))
     kept: list[Hit] = []
+    reach = {True: -1, False: -1}  # furthest end of a kept hit, for contacts and the rest
     for hit in ordered:
-        kind, start, end = hit
+        kind, _start, end = hit
         contact = kind in CONTACT_KINDS
-        covered = any(
-            k_start <= start and end <= k_end and (k_kind in CONTACT_KINDS) == contact
-            for k_kind, k_start, k_end in kept
-        )
-        if not covered:
+        # every kept hit starts at or before this one, so it is covered when one reaches its end
+        if end > reach[contact]:
             kept.append(hit)
+            reach[contact] = end
     return kept
 
 
 def _findings(text: str) -> list[Finding]:
     view = normalise(text)
+    hits = _hits(view)
+    if not hits:
+        return []
     findings: list[Finding] = []
-    for kind, start, end in _resolve(_hits(view)):
+    for kind, start, end in _resolve(hits):
         begin, finish = view.span(start, end)
         if finish > begin:
             findings.append(Finding(kind, begin, finish, text[begin:finish]))
     return findings
 
 
+_CLEAN = ScanResult("clean", ())
+
+
 def _result(findings: list[Finding]) -> ScanResult:
+    if not findings:
+        return _CLEAN
     ordered = tuple(sorted(set(findings), key=lambda f: (f.start, f.end, f.kind)))
     return ScanResult(verdict_of(ordered), ordered)
 

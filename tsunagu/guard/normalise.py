@@ -106,6 +106,31 @@ def kana_pattern(pattern: str) -> str:
     return pattern.translate(_KANA_TABLE)
 
 
+_Trie = dict[str, "_Trie"]
+
+
+def literal_alternation(words: list[str] | set[str] | frozenset[str]) -> str:
+    """A regex matching any of ``words``, shaped as a trie so the engine tries few branches.
+
+    Longer words win over their prefixes, as in an alternation sorted longest first.
+    """
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: _Trie) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
 @dataclass(slots=True)
 class View:
     """A normalised text with, for each character, the original range it stands for.
@@ -209,6 +234,8 @@ def _slow_fold(text: str) -> View:
 # ("l i n e", "g-m-a-i-l", "0 9 0 ..."). The separators are removed from the view.
 _SINGLE = r"[a-z0-9@.:/ぁ-ゖー〇一二三四五六七八九]"
 _SPACED = re.compile(rf"(?<![a-z0-9])(?:{_SINGLE}[ \t*・_\-]{{1,3}}){{3,}}{_SINGLE}(?![a-z0-9])")
+# Without look-arounds, so that the engine skips ahead fast: most messages have no such stretch.
+_SPACED_GATE = re.compile(rf"{_SINGLE}(?:[ \t*・_\-]{{1,3}}{_SINGLE}){{3}}")
 _SPACED_SEPARATOR = re.compile(r"[ \t*・_\-]")
 # "★を@に変えて", "☆→@", "replace # with @", "◆は.に置き換え"
 _SUBSTITUTION = re.compile(
@@ -219,6 +246,9 @@ _SUBSTITUTION = re.compile(
         r"|replace\s+[\"']?([^\w\s@.]{1,3})[\"']?\s+(?:with|by)\s+[\"']?(@|\.|at|dot)\b"
     )
 )
+
+
+_SUBSTITUTION_GATE = re.compile(kana_pattern(r"変|替|かえ|換|置|直|読|して|修正|replace"))
 
 
 def _constant(value: str) -> Callable[[re.Match[str]], str]:
@@ -244,8 +274,8 @@ def _apply_substitutions(view: View) -> View:
 def normalise(text: str) -> View:
     """Fold ``text`` into the view that the detectors read."""
     view = _slow_fold(text) if _ODD.search(text) else View(text.translate(_TABLE), text)
-    if _SPACED.search(view.text):
+    if _SPACED_GATE.search(view.text) and _SPACED.search(view.text):
         view = view.squeeze(_SPACED, _SPACED_SEPARATOR)
-    if _SUBSTITUTION.search(view.text):
+    if _SUBSTITUTION_GATE.search(view.text) and _SUBSTITUTION.search(view.text):
         view = _apply_substitutions(view)
     return view

@@ -77,12 +77,22 @@ _WORD_DIGITS = {
 _KANA_ALT = "|".join(sorted(_KANA_DIGITS, key=len, reverse=True))
 _WORD_ALT = "|".join(_WORD_DIGITS)
 _KANJI_CLASS = "".join(_KANJI_DIGITS) + "十拾"
+# English words without a look-behind, so that the engine can skip ahead on first characters;
+# a word found inside another ("someone") only adds a group that no window starts with.
 _PLAIN_TOKEN = (
-    rf"[0-9]+|[{_KANJI_CLASS}]|{_KANA_ALT}"
-    rf"|(?<![a-z])(?:{_WORD_ALT})(?![a-z])|(?<=[0-9])o|o(?=[0-9])"
+    rf"[0-9]+|[{_KANJI_CLASS}]|{_KANA_ALT}|(?:{_WORD_ALT})(?![a-z])|(?<=[0-9])o|o(?=[0-9])"
 )
 _SEPARATOR = r"[\s\-_.,()\[\]/・のー、]"
-_RUN = re.compile(rf"(?:{_PLAIN_TOKEN})(?:{_SEPARATOR}{{0,3}}(?:{_PLAIN_TOKEN}))*")
+# A run starts on a token that is not also a common particle (に, し, ご, く) and has three tokens
+# at least, or is digits alone.
+_STRONG_KANA = "|".join(k for k in sorted(_KANA_DIGITS, key=len, reverse=True) if len(k) > 1)
+_STRONG_TOKEN = rf"[0-9]+|[{_KANJI_CLASS}]|{_STRONG_KANA}|(?:{_WORD_ALT})(?![a-z])|o(?=[0-9])"
+_RUN = re.compile(
+    rf"(?:{_STRONG_TOKEN})(?:{_SEPARATOR}{{0,3}}(?:{_PLAIN_TOKEN})){{2,}}"
+    rf"|[0-9]{{2,}}(?:{_SEPARATOR}{{0,3}}[0-9]{{2,}})?"
+)
+# A phone number has a digit, a kanji numeral or a reading of zero somewhere: a cheap first look.
+_GATE = re.compile(rf"[0-9{''.join(_KANJI_DIGITS)}]|ぜろ|れい|まる|zero")
 _TOKENS = re.compile(
     rf"(?P<d>[0-9]+)|(?P<k>[{_KANJI_CLASS}])|(?P<h>{_KANA_ALT})"
     rf"|(?P<w>(?<![a-z])(?:{_WORD_ALT})(?![a-z]))|(?P<o>(?<=[0-9])o|o(?=[0-9]))"
@@ -104,6 +114,7 @@ _PHONE_WORD = re.compile(
         r"ショートメ|☎|📞|ワッツアップ|ライン|line|signal|viber|telegram"
     )
 )
+_PHONE_PREFIX = re.compile(r"(?:tel|fax|phone)$")
 _JP_MOBILE = ("020", "050", "060", "070", "080", "090")
 
 
@@ -226,7 +237,7 @@ def _start_info(text: str, first: _Group) -> _Start:
     context = _PHONE_WORD.search(before[-30:]) is not None
     blocked = False
     if first.script == "d" and before[-1:].isascii() and before[-1:].isalpha():
-        blocked = re.search(r"(?:tel|fax|phone)$", before) is None
+        blocked = _PHONE_PREFIX.search(before) is None
     if not context and _NOT_PHONE.search(before[-16:]):
         blocked = True
     paren = before.endswith("(") and len(first.digits) == 3
@@ -255,6 +266,8 @@ def _check(text: str, groups: list[_Group], info: _Start) -> bool:
 def find_phones(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
+    if not _GATE.search(text):
+        return hits
     for run in _RUN.finditer(text):
         if run.end() - run.start() < _MIN_TOKENS:
             continue

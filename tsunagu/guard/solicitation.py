@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .findings import Hit
-from .normalise import View, kana_pattern
+from .normalise import View, kana_pattern, literal_alternation
 
 _APPS = (
     r"(?:line|ライン|skype|スカイプ|chatwork|チャットワーク|チャワ|discord|ディスコード|ディスコ|"
@@ -241,8 +241,212 @@ _EN = [
     ),
 ]
 
-_JA_PATTERNS = [(kind, re.compile(kana_pattern(pattern))) for kind, pattern in _JA]
-_EN_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _EN]
+# Each family runs only when the view holds one of its trigger words: every match of the family
+# contains one (tests/guard/test_solicitation.py checks this on every case), and most messages hold
+# none, which keeps the guard fast.
+_APP_TRIGGERS = (
+    *[
+        "line",
+        "らいん",
+        "skype",
+        "すかいぷ",
+        "chatwork",
+        "ちゃっとわーく",
+        "ちゃわ",
+        "discord",
+        "でぃすこ",
+        "telegram",
+        "てれぐらむ",
+    ],
+    *[
+        "wechat",
+        "うぃーちゃっと",
+        "whatsapp",
+        "わっつあっぷ",
+        "instagram",
+        "いんすた",
+        "twitter",
+        "ついったー",
+    ],
+    *[
+        "facebook",
+        "ふぇいすぶっく",
+        "messenger",
+        "めっせんじゃー",
+        "slack",
+        "すらっく",
+        "zoom",
+        "ずーむ",
+        "teams",
+        "ちーむず",
+    ],
+    *[
+        "meet",
+        "signal",
+        "kakao",
+        "かかお",
+        "tiktok",
+        "dm",
+        "gmail",
+        "めーる",
+        "めあど",
+        "mail",
+        "電話",
+        "携帯",
+        "sms",
+        "しょーとめ",
+        "sns",
+    ],
+    "個人あかうんと",
+)
+_NOUN_TRIGGERS = (
+    *[
+        "連絡先",
+        "めあど",
+        "あどれす",
+        "めるあど",
+        "番号",
+        "id",
+        "あかうんと",
+        "qr",
+        "line",
+        "らいん",
+        "個人",
+        "ぷらいべーと",
+    ],
+    *["めーる", "連絡用"],
+)
+_PAY_TRIGGERS = (
+    *[
+        "振込",
+        "振り込",
+        "paypal",
+        "ぺいぱる",
+        "paypay",
+        "ぺいぺい",
+        "現金",
+        "手渡し",
+        "びっとこいん",
+        "仮想通貨",
+        "暗号資産",
+    ],
+    *[
+        "usdt",
+        "btc",
+        "wise",
+        "venmo",
+        "payoneer",
+        "ぺいおにあ",
+        "ぺい",
+        "ぎふと",
+        "あまぎふ",
+        "電子まねー",
+        "口座",
+        "western",
+    ],
+    *["zelle", "cash", "revolut", "skrill", "crypto", "bitcoin", "bank", "wire", "gift"],
+)
+_JA_TRIGGERS: list[tuple[str, ...]] = [
+    ("直接",),
+    ("外", "ほか", "他", "別", "個", "ぷらいべーと", "おふらいん"),
+    _APP_TRIGGERS,
+    ("個人", "ぷらいべーと", "私", "自分", "わたし"),
+    _APP_TRIGGERS,
+    _NOUN_TRIGGERS,
+    _NOUN_TRIGGERS,
+    ("ぷろふ", "自己紹介"),
+    ("dm", "だいれくとめっせーじ"),
+    (
+        "さいと",
+        "ぷらっとふぉーむ",
+        "つなぐ",
+        "tsunagu",
+        "ここ",
+        "しすてむ",
+        "運営",
+        "仮払い",
+        "えすくろー",
+        "あぷり",
+    ),
+    ("直接",),
+    ("手数料", "利用料", "さーびす料", "まーじん", "中抜き"),
+    _PAY_TRIGGERS,
+    ("口座",),
+    ("口座", "振込", "振り込み", "送金先", "paypal"),
+    ("仮払い", "えすくろー", "契約", "入金", "支払", "決済", "発注", "依頼"),
+    ("先", "とりあえず", "ひとまず", "前倒し", "仮払い前", "契約前", "発注前"),
+    ("後払", "あと払い", "直接", "見てから"),
+]
+_EN_TRIGGERS: list[tuple[str, ...]] = [
+    ("me", "us"),
+    ("let", "we", "why not", "prefer", "better", "want", "like", "ll"),
+    ("move", "take", "continue", "shift", "bring", "switch"),
+    ("ur",),
+    ("ur",),
+    ("my", "our"),
+    ("exchange", "swap", "share"),
+    ("outside", "off", "directly", "bypass", "avoid", "skip", "go", "around", "circumvent"),
+    ("pay", "paid", "money", "transfer", "invoice", "settle", "wire"),
+    ("fee", "commission", "cut", "charge", "middleman"),
+    ("pay", "direct payment", "fee"),
+    ("account",),
+    ("personal", "private", "direct", "me"),
+    ("before", "without", "prior"),
+    ("escrow", "milestone", "funding", "deposit", "fund the"),
+    ("fund", "pay"),
+    ("escrow", "milestone", "funding", "deposit"),
+]
+assert len(_JA_TRIGGERS) == len(_JA) and len(_EN_TRIGGERS) == len(_EN)
+
+
+class _Triggers:
+    """Find which trigger words a text holds, in one regex pass.
+
+    Triggers holding a shorter trigger are replaced by the shorter one, so no trigger hides
+    another that starts at the same place; a trigger that overlaps the start of another
+    (``ab`` in ``abc`` hides ``bc``) counts for both.
+    """
+
+    def __init__(self, families: list[tuple[str, ...]]) -> None:
+        every = {trigger for triggers in families for trigger in triggers}
+        self.sets: list[frozenset[str]] = []
+        for triggers in families:
+            reduced = set()
+            for trigger in triggers:
+                inner = [other for other in every if other != trigger and other in trigger]
+                reduced.add(min(inner, key=len) if inner else trigger)
+            self.sets.append(frozenset(reduced))
+        words = sorted({t for triggers in self.sets for t in triggers}, key=len, reverse=True)
+        self.overlapping = {
+            word: frozenset(
+                other
+                for other in words
+                if other != word and any(word.endswith(other[:n]) for n in range(1, len(other)))
+            )
+            for word in words
+        }
+        self.pattern = re.compile(literal_alternation(words))
+
+    def present(self, text: str) -> set[str]:
+        found = set(self.pattern.findall(text))
+        for word in list(found):
+            found |= self.overlapping[word]
+        return found
+
+
+_JA_TRIGGER = _Triggers(_JA_TRIGGERS)
+_EN_TRIGGER = _Triggers(_EN_TRIGGERS)
+JA_FAMILIES = [
+    (kind, triggers, re.compile(kana_pattern(pattern)))
+    for (kind, pattern), triggers in zip(_JA, _JA_TRIGGER.sets, strict=True)
+]
+# A leading \b keeps the regex engine from skipping ahead on the first letters; the word boundary
+# before an English phrase is checked in Python instead.
+EN_FAMILIES = [
+    (kind, triggers, re.compile(pattern.removeprefix(r"\b")))
+    for (kind, pattern), triggers in zip(_EN, _EN_TRIGGER.sets, strict=True)
+]
+_EN_GATE = re.compile(r"[a-z][a-z][\s'][a-z]")
 
 # A refusal or warning after a Japanese phrase, in the same sentence.
 _JA_REFUSAL = re.compile(
@@ -276,18 +480,30 @@ def find_solicitation(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
     if _JA_ANCHOR.search(text):
-        for kind, pattern in _JA_PATTERNS:
+        present = _JA_TRIGGER.present(text)
+        for kind, triggers, pattern in JA_FAMILIES if present else ():
+            if triggers.isdisjoint(present):
+                continue
             for match in pattern.finditer(text):
-                if _JA_REFUSAL.match(text, match.end(), match.end() + 40):
+                start, end = match.span()
+                if _JA_REFUSAL.match(text, end, end + 40):
                     continue
-                if _JA_REFUSAL_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+                if _JA_REFUSAL_BEFORE.search(text, max(0, start - 40), start):
                     continue
-                hits.append((kind, match.start(), match.end()))
-    for kind, pattern in _EN_PATTERNS:
+                hits.append((kind, start, end))
+    if not _EN_GATE.search(text):
+        return hits
+    present = _EN_TRIGGER.present(text)
+    for kind, triggers, pattern in EN_FAMILIES if present else ():
+        if triggers.isdisjoint(present):
+            continue
         for match in pattern.finditer(text):
-            if _EN_REFUSAL_BEFORE.search(text, max(0, match.start() - 60), match.start()):
+            start, end = match.span()
+            if start > 0 and text[start - 1].isalnum():
                 continue
-            if _EN_REFUSAL_AFTER.match(text, match.end(), match.end() + 40):
+            if _EN_REFUSAL_BEFORE.search(text, max(0, start - 60), start):
                 continue
-            hits.append((kind, match.start(), match.end()))
+            if _EN_REFUSAL_AFTER.match(text, end, end + 40):
+                continue
+            hits.append((kind, start, end))
     return hits
