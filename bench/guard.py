@@ -34,13 +34,15 @@ START, END = "<!-- bench:guard:start -->", "<!-- bench:guard:end -->"
 TARGET_LENGTH = 80
 
 
-def corpus(size: int) -> tuple[list[str], float]:
+def corpus(size: int, *, clean_only: bool = False) -> tuple[list[str], float]:
     """Development-set messages, short ones followed by ordinary talk, about 80 characters each."""
     cases = single_cases()
     filler = [case.text for case in cases if case.verdict == "clean"]
     messages: list[str] = []
     index = 0
     for case in cases:
+        if clean_only and case.verdict != "clean":
+            continue
         text = case.text
         while len(text) < TARGET_LENGTH - 20:
             text = f"{text} {filler[index % len(filler)]}"
@@ -108,6 +110,13 @@ def machine() -> dict[str, str]:
     }
 
 
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}×" if theirs else "∞"
 
@@ -134,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args(argv)
 
+    load_before = _load()
     is_contact = peer()
     ours = quality("guard", lambda text: scan(text).verdict)
     theirs = quality("scrubadub", lambda text: "contact" if is_contact(text) else "clean")
@@ -141,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     messages, mean_length = corpus(args.messages)
     guard_speed = throughput("guard", scan, messages, args.rounds)
     peer_speed = throughput("scrubadub", is_contact, messages[: args.peer_messages], 1)
+    clean, _clean_length = corpus(args.messages, clean_only=True)
+    guard_clean = throughput("guard clean", scan, clean, args.rounds)
+    peer_clean = throughput("scrubadub clean", is_contact, clean[: args.peer_messages], 1)
 
     rows = [
         ("contact precision", ours.precision("contact"), theirs.precision("contact")),
@@ -152,8 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     ]
     lines += [f"| {name} | {a:.3f} | {b:.3f} | {ratio(a, b)} |" for name, a, b in rows]
     lines.append(
-        f"| messages per CPU second | {guard_speed:,.0f} | {peer_speed:,.0f} | "
+        f"| messages per CPU second, whole set | {guard_speed:,.0f} | {peer_speed:,.0f} | "
         f"{ratio(guard_speed, peer_speed)} |"
+    )
+    lines.append(
+        f"| messages per CPU second, clean messages only | {guard_clean:,.0f} | "
+        f"{peer_clean:,.0f} | {ratio(guard_clean, peer_clean)} |"
     )
     lines += [
         f"| solicitation precision / recall | {ours.precision('solicit'):.3f} / "
@@ -171,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
             "## Contact guard",
             "",
             f"- machine: {info['machine']}; CPU: {info['cpu']}; Python {info['python']}",
-            f"- date: {info['date']}",
+            f"- date: {info['date']}; load average at the start and the end: {load_before} → "
+            f"{_load()}",
             f"- command: `{command.strip()}`",
             f"- set: {ours.support('contact')} contact, {ours.support('solicit')} solicitation and "
             f"{ours.support('clean')} clean messages (tests/guard/cases); speed on "

@@ -320,7 +320,8 @@ def _service_names(
             continue
         word = match.group()
         following = text[match.end() : match.end() + 1]
-        if word[-1].isascii() and word[-1].isalpha() and "a" <= following <= "z":
+        glued_id = text.startswith(("id", "account"), match.end())  # "lineid: ..."
+        if word[-1].isascii() and word[-1].isalpha() and "a" <= following <= "z" and not glued_id:
             continue
         kind = "x"
         for name, pattern in _SERVICE_KINDS:

@@ -193,6 +193,8 @@ def _is_international(digits: str) -> bool:
 def _is_domestic(digits: str) -> bool:
     if len(digits) not in (10, 11) or digits[0] != "0" or digits[1] == "0":
         return False
+    if digits.endswith("0000000"):  # a placeholder such as 090-0000-0000
+        return False
     if digits.startswith(_JP_MOBILE) or digits.startswith("0800"):
         return len(digits) == 11
     if len(digits) != 10:

@@ -75,6 +75,11 @@ _JA = [
     ("solicit_contact", _CONTACT_NOUNS + r"(?:は|を)?(?:こちら|以下|下記|プロフィール|プロフ)"),
     (
         "solicit_contact",
+        r"(?:下記|以下|こちら|別途)の?(?:メールアドレス|メアド|アドレス|連絡先|電話番号|番号|id|line|ライン)"
+        r"(?:まで|に|へ|から|宛)",
+    ),
+    (
+        "solicit_contact",
         r"(?:プロフ|プロフィール|自己紹介)(?:の|に)(?:リンク|url|アドレス|連絡先|sns)"
         r"(?:から|に|へ)(?:ご?連絡|どうぞ|お?問い合わせ|メッセ|dm)",
     ),
@@ -164,7 +169,7 @@ _EN = [
     ),
     (
         "solicit_contact",
-        r"\b(?:send|give|share|drop|leave|tell|pass|dm)\s(?:me\s)?(?:your|ur)\s(?:personal\s|private\s|"
+        r"\b(?:send|give|share|drop|leave|tell|pass|dm|let\sme\sknow|tell\sme)\s(?:me\s)?(?:your|ur)\s(?:personal\s|private\s|"
         r"direct\s)?(?:e-?mail|email|phone|number|cell|mobile|whatsapp|telegram|skype|line|"
         r"contacts?|discord|wechat|instagram|insta|ig|socials?|handle|kakao|signal|gmail)",
     ),
@@ -354,6 +359,7 @@ _JA_TRIGGERS: list[tuple[str, ...]] = [
     _APP_TRIGGERS,
     _NOUN_TRIGGERS,
     _NOUN_TRIGGERS,
+    ("下記", "以下", "こちら", "別途"),
     ("ぷろふ", "自己紹介"),
     ("dm", "だいれくとめっせーじ"),
     (
