@@ -1,0 +1,26 @@
+"""Why an analytics action was refused: a stable code and a translated message."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "not_a_viewer": _("This person has not viewed your profile, or chose to stay private."),
+    "not_a_client": _("You can reach out only to clients who viewed your profile."),
+    "rate_limited": _(
+        "You have reached out to %(limit)d people today. You can reach out to more tomorrow."
+    ),
+    "bad_viewer": _("Choose a person from the list of clients who viewed your profile."),
+}
+
+
+class AnalyticsError(Exception):
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        text = str(MESSAGES[self.code])
+        return text % self.params if self.params else text

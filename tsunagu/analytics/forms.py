@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.analytics.models import AnalyticsPreference
+
+
+class PreferenceForm(forms.ModelForm[AnalyticsPreference]):
+    class Meta:
+        model = AnalyticsPreference
+        fields = ["private_browsing"]
+
+
+class ReachOutForm(forms.Form):
+    viewer = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": _("Choose a person from the list of clients who viewed your profile."),
+            "invalid": _("Choose a person from the list of clients who viewed your profile."),
+            "min_value": _("Choose a person from the list of clients who viewed your profile."),
+        },
+    )
+
+
+class PeriodForm(forms.Form):
+    days = forms.TypedChoiceField(
+        choices=[(30, _("Last 30 days")), (90, _("Last 90 days"))], coerce=int, required=False
+    )
