@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tsunagu.contracts",
     "tsunagu.notifications",
     "tsunagu.messaging",
+    "tsunagu.analytics",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("contracts/", include("tsunagu.contracts.urls")),
     path("messages/", include("tsunagu.messaging.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
+    path("analytics/", include("tsunagu.analytics.urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_views.api_docs, name="api_docs"),
     path("admin/", admin.site.urls),
