@@ -97,15 +97,16 @@ def bank_account_set(
         "holder_kana": holder_kana,
     }
     with transaction.atomic():
-        current = BankAccount.objects.select_for_update().filter(user=user).first()
-        before = _masked(current) if current is not None else None
-        if current is None:
-            account = BankAccount.objects.create(user=user, **fields)
-        else:
+        # get_or_create retries the read when a concurrent first save wins the insert.
+        account, created = BankAccount.objects.select_for_update().get_or_create(
+            user=user, defaults=fields
+        )
+        before = None
+        if not created:
+            before = _masked(account)
             for name, value in fields.items():
-                setattr(current, name, value)
-            current.save()
-            account = current
+                setattr(account, name, value)
+            account.save()
         audit_record(
             actor=user,
             subject=account,
