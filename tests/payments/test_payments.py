@@ -202,3 +202,22 @@ def test_payout_rules() -> None:
         payout_request(user=user, amount=1_800)  # 1,800 + 250 fee > 2,000
     assert Payment.objects.count() == 0
     assert wallet(user.pk).available == 2_000
+
+
+def test_a_webhook_of_an_unknown_type_changes_nothing() -> None:
+    from tsunagu.payments.providers import WebhookData
+    from tsunagu.payments.services import webhook_receive
+
+    user = UserFactory()
+    payment = wallet_top_up_start(user=user, amount=3000)
+    data = WebhookData(
+        event_id="evt_other",
+        type="charge.refund_requested",
+        idempotency_key=payment.key,
+        ref="sb_x",
+        decline_code="",
+        payload={},
+    )
+    assert webhook_receive(data=data, provider="sandbox") is False
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PROCESSING

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tsunagu.ledger.models import AccountKind
@@ -112,7 +113,7 @@ def payment_execute(*, payment: Payment) -> Payment:
         raise RuntimeError("payment_execute must not be called inside a transaction")
     if payment.is_final:
         return payment
-    Payment.objects.filter(pk=payment.pk).update(attempts=payment.attempts + 1)
+    Payment.objects.filter(pk=payment.pk).update(attempts=F("attempts") + 1)
     provider = get_provider()
     if payment.kind == PaymentKind.PAYOUT:
         result = provider.payout(
@@ -163,7 +164,13 @@ def webhook_receive(*, data: WebhookData, provider: str) -> bool:
             if payment is None:
                 logger.warning("webhook %s names no payment", data.event_id)
                 return False
-            status = "succeeded" if data.type.endswith(".succeeded") else "declined"
+            if data.type.endswith(".succeeded"):
+                status = "succeeded"
+            elif data.type.endswith(".declined"):
+                status = "declined"
+            else:
+                logger.info("webhook %s of type %s needs no action", data.event_id, data.type)
+                return False
             payment_finalize(
                 payment_id=payment.pk,
                 result=ProviderResult(status=status, ref=data.ref, decline_code=data.decline_code),  # type: ignore[arg-type]

@@ -35,13 +35,13 @@ def _check_amount(amount: object, *, minimum: int, maximum: int) -> int:
 
 def wallet_top_up_start(*, user: User, amount: object) -> Payment:
     """Create the top-up payment; the caller runs ``payment_execute`` outside a transaction."""
-    value = _check_amount(amount, minimum=100, maximum=settings.TOP_UP_MAXIMUM)
+    value = _check_amount(amount, minimum=settings.TOP_UP_MINIMUM, maximum=settings.TOP_UP_MAXIMUM)
     return payment_start(user_id=user.pk, kind=PaymentKind.TOP_UP, amount=value, currency=CURRENCY)
 
 
 def payout_request(*, user: User, amount: object) -> Payment:
     """Reserve the amount and the payout fee in the wallet; the provider is called after."""
-    value = _check_amount(amount, minimum=settings.PAYOUT_MINIMUM, maximum=10_000_000)
+    value = _check_amount(amount, minimum=settings.PAYOUT_MINIMUM, maximum=settings.PAYOUT_MAXIMUM)
     bank = BankAccount.objects.filter(user=user).first()
     if bank is None:
         raise ValidationError({"bank_account": [_("Register a bank account before withdrawing.")]})
