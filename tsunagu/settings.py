@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tsunagu.notifications",
     "tsunagu.messaging",
     "tsunagu.analytics",
+    "tsunagu.jobs",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -257,9 +258,9 @@ PAYMENT_PROVIDER = env.str(
 PAYMENTS_WEBHOOK_SECRET = env.str("PAYMENTS_WEBHOOK_SECRET", default="")
 PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=1000)
 PAYOUT_FEE = env.int("PAYOUT_FEE", default=250)
-TOP_UP_MAXIMUM = env.int("TOP_UP_MAXIMUM", default=5_000_000)
 PAYOUT_MAXIMUM = env.int("PAYOUT_MAXIMUM", default=5_000_000)
 TOP_UP_MINIMUM = env.int("TOP_UP_MINIMUM", default=100)
+TOP_UP_MAXIMUM = env.int("TOP_UP_MAXIMUM", default=5_000_000)
 
 # --- Evidence -----------------------------------------------------------------------------
 # The Ed25519 key that signs evidence bundles; created on first use when absent.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("messages/", include("tsunagu.messaging.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
     path("analytics/", include("tsunagu.analytics.urls")),
+    path("jobs/", include("tsunagu.jobs.urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_views.api_docs, name="api_docs"),
     path("admin/", admin.site.urls),
