@@ -78,6 +78,7 @@ install_error_handlers(api)
 # Each app's router; endpoints open to anyone say auth=None themselves.
 api.add_router("/me", "tsunagu.api.me.router")
 api.add_router("/profiles", "tsunagu.profiles.api.router")
+api.add_router("/jobs", "tsunagu.jobs.api.router")
 api.add_router("/wallet", "tsunagu.payments.api.router")
 api.add_router("/notifications", "tsunagu.notifications.api.router")
 api.add_router("/analytics", "tsunagu.analytics.api.router")
