@@ -260,3 +260,15 @@ def test_concurrent_roll_ups_count_each_view_once() -> None:
         expected.setdefault(day, set()).add(view.visitor_hash)
         counts[day] = counts.get(day, 0) + 1
     assert _daily(owner.pk) == {day: (counts[day], len(expected[day])) for day in counts}
+
+
+def test_the_tick_runs_the_roll_up() -> None:
+    from tsunagu.core.periodic import registered_jobs, run_periodic_jobs
+
+    assert "analytics.roll_up_views" in registered_jobs()
+    owner = worker()
+    views_bulk(
+        owner, count=5, start=timezone.now() - datetime.timedelta(hours=3), step=LATER, visitors=2
+    )
+    assert run_periodic_jobs()["analytics.roll_up_views"] == "ok"
+    assert sum(v for v, _u in _daily(owner.pk).values()) == 5
