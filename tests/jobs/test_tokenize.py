@@ -59,7 +59,7 @@ def test_query_terms() -> None:
 
 def test_fts5_and_tsquery_require_every_token() -> None:
     terms = query_terms('編集者 "python')
-    assert fts5_query(terms) == '("編集" AND "集者" AND "python"*) OR ("編集 集者")'
+    assert fts5_query(terms) == '("編集 集者" OR ("編集" AND "集者")) AND "python"*'
     assert tsquery(terms) == "'編集' & '集者' & 'python':*"
 
 

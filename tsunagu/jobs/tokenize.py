@@ -121,22 +121,21 @@ def _fts5_quote(token: str) -> str:
 
 
 def fts5_query(terms: list[Term]) -> str:
-    """An FTS5 MATCH expression: every token required; an exact phrase adds to bm25.
+    """An FTS5 MATCH expression: every token of every term required.
 
-    ``(t1 AND t2 AND …) OR ("t1 t2 …")`` matches the same rows as the AND alone (a phrase
-    implies its tokens), while rows that also contain the words in order score higher.
+    A term of several bigrams is written ``("b1 b2 b3" OR (b1 AND b2 AND b3))``: it matches the
+    same rows as the AND alone (the phrase implies its tokens), while rows where the characters
+    stand together, in order, score higher in bm25.
     """
-    required: list[str] = []
-    phrases: list[str] = []
+    parts: list[str] = []
     for term in terms:
-        quoted = [_fts5_quote(t) for t in term.tokens]
-        required.extend(q + ("*" if term.prefix else "") for q in quoted)
+        quoted = [_fts5_quote(t) + ("*" if term.prefix else "") for t in term.tokens]
         if len(term.tokens) > 1:
-            phrases.append('"' + " ".join(t.replace('"', '""') for t in term.tokens) + '"')
-    expression = " AND ".join(required)
-    if phrases:
-        return f"({expression}) OR ({' AND '.join(phrases)})"
-    return expression
+            phrase = '"' + " ".join(t.replace('"', '""') for t in term.tokens) + '"'
+            parts.append(f"({phrase} OR ({' AND '.join(quoted)}))")
+        else:
+            parts.append(quoted[0])
+    return " AND ".join(parts)
 
 
 def _tsquery_quote(token: str) -> str:
