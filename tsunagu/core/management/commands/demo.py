@@ -380,6 +380,9 @@ class Command(BaseCommand):
             total=len(PEOPLE),
         ):
             self._person(person, reviewer=staff)
+        from tsunagu.jobs.demo import demo_jobs_load
+
+        demo_jobs_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(PEOPLE)} people."))
         self.stdout.write(f"Log in with any of these (password: {DEMO_PASSWORD}, demo only):")
         for email, role in (
