@@ -507,7 +507,7 @@ class StaffRecord:
 
 def staff_record(*, room: Room) -> StaffRecord:
     """Every entry of the room in order, originals and revisions included, and the chain check
-    over the stored entries (three queries)."""
+    over the stored entries, and against the room's head (three queries)."""
     entries = list(
         Message.objects.filter(room=room)
         .select_related("sender__profile", "target")
@@ -529,9 +529,10 @@ def staff_record(*, room: Room) -> StaffRecord:
         for e in entries
     ]
     broken = chain.first_broken(chained)
-    if broken is None and room.last_seq != len(entries):
-        # Entries missing at the end leave a whole chain that stops short of the head.
-        broken = len(entries) + 1
+    last_seq, head = Room.objects.values_list("last_seq", "head_hash").get(pk=room.pk)
+    if broken is None and (last_seq != len(entries) or (entries and entries[-1].hash != head)):
+        # Entries missing at the end leave a whole chain that stops short of the room's head.
+        broken = len(entries) + 1 if last_seq > len(entries) else len(entries)
     return StaffRecord(entries=entries, first_broken=broken)
 
 
