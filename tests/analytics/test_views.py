@@ -308,3 +308,23 @@ def test_preferences_need_sign_in(client: Client) -> None:
     assert response.status_code == 302
     assert AnalyticsPreference.objects.count() == 0
     cache.clear()
+
+
+def test_the_proposal_step_counts_only_a_model_it_understands(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.apps import apps
+
+    from tsunagu.analytics import selectors
+    from tsunagu.contracts.models import Contract
+    from tsunagu.jobs.models import Job
+
+    owner = worker()
+    acme = client_profile()
+    offer(client=acme.user, worker=owner.user)
+    since = timezone.now() - datetime.timedelta(days=1)
+    monkeypatch.setattr(apps, "get_model", lambda app, name: Job)  # no "worker" field
+    assert selectors.funnel(profile=owner, since=since, views=0).proposals is None
+    monkeypatch.setattr(apps, "get_model", lambda app, name: Contract)  # worker + created_at
+    assert selectors.funnel(profile=owner, since=since, views=0).proposals == 1
+    assert selectors.funnel(profile=worker(), since=since, views=0).proposals == 0

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, cast
 
 from django.http import HttpRequest
 
 from tsunagu.analytics.selectors import source_from_query
 from tsunagu.analytics.services import profile_view_record
 from tsunagu.profiles.models import Profile
-
-if TYPE_CHECKING:
-    from tsunagu.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +29,7 @@ def _session_key(request: HttpRequest) -> str:
 def record_profile_view(request: HttpRequest, *, profile: Profile) -> None:
     """Record that ``request`` viewed ``profile``; any failure is logged and swallowed."""
     try:
-        viewer = cast("User", request.user) if request.user.is_authenticated else None
+        viewer = request.user if request.user.is_authenticated else None
         if viewer is not None and viewer.pk == profile.user_id:
             return
         profile_view_record(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -156,14 +156,20 @@ def profile_summary(
     )
 
 
-def proposal_model() -> type | None:
-    """The jobs app's Proposal model, once that app is installed."""
+def proposal_model() -> type[Model] | None:
+    """The jobs app's Proposal model, once it exists with a ``worker`` and a ``created_at``.
+
+    Until then (or if it names them otherwise) the funnel shows the step as not yet counted,
+    rather than failing the page.
+    """
     if not apps.is_installed("tsunagu.jobs"):
         return None
     try:
-        return apps.get_model("jobs", "Proposal")
+        model = apps.get_model("jobs", "Proposal")
     except LookupError:
         return None
+    names = {f.name for f in model._meta.get_fields()}
+    return model if {"worker", "created_at"} <= names else None
 
 
 def funnel(*, profile: Profile, since: datetime.datetime, views: int) -> Funnel:
@@ -178,9 +184,7 @@ def funnel(*, profile: Profile, since: datetime.datetime, views: int) -> Funnel:
     proposals: int | None = None
     model = proposal_model()
     if model is not None:
-        proposals = model._default_manager.filter(  # type: ignore[attr-defined]
-            worker_id=owner_id, created_at__gte=since
-        ).count()
+        proposals = model._default_manager.filter(worker_id=owner_id, created_at__gte=since).count()
     return Funnel(views=views, inquiries=inquiries, proposals=proposals, contracts=contracts)
 
 
