@@ -30,6 +30,7 @@ class Bar:
 class Tick:
     x: float
     label: str
+    anchor: str = "middle"  # the last label ends at the right edge instead of running past it
 
 
 @dataclass(frozen=True)
