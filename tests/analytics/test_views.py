@@ -328,3 +328,17 @@ def test_the_proposal_step_counts_only_a_model_it_understands(
     monkeypatch.setattr(apps, "get_model", lambda app, name: Contract)  # worker + created_at
     assert selectors.funnel(profile=owner, since=since, views=0).proposals == 1
     assert selectors.funnel(profile=worker(), since=since, views=0).proposals == 0
+
+
+def test_chart_labels_stay_inside_the_picture() -> None:
+    from tsunagu.analytics.chart import WIDTH, views_chart
+    from tsunagu.analytics.selectors import DayCount
+
+    start = datetime.date(2025, 1, 1)
+    days = [DayCount(start + datetime.timedelta(days=i), i % 4, 1) for i in range(30)]
+    chart = views_chart(days)
+    assert chart.maximum == 3 and len(chart.bars) == 30
+    assert all(bar.x >= 0 and bar.x + bar.width <= WIDTH for bar in chart.bars)
+    assert chart.ticks[-1].anchor == "end" and chart.ticks[-1].x == WIDTH
+    assert max(bar.height for bar in chart.bars) == chart.baseline - 10
+    assert [bar.height for bar in chart.bars if bar.views == 0] == [0.0] * 8

@@ -70,8 +70,13 @@ def views_chart(days: list[DayCount]) -> Chart:
             )
         )
         if (len(days) - 1 - index) % every == 0:
+            last = index == len(days) - 1
             ticks.append(
-                Tick(x=round(x + bar_width / 2, 1), label=f"{day.day.month}/{day.day.day}")
+                Tick(
+                    x=float(WIDTH) if last else round(x + bar_width / 2, 1),
+                    label=f"{day.day.month}/{day.day.day}",
+                    anchor="end" if last else "middle",
+                )
             )
     return Chart(
         width=WIDTH,
