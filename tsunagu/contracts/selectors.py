@@ -32,6 +32,7 @@ from tsunagu.contracts.models import (
 )
 from tsunagu.contracts.states import ESCROWED, FINAL, ContractStatus, MilestoneStatus
 from tsunagu.ledger.models import Account
+from tsunagu.profiles.money import format_money
 
 PAGE_SIZE = 20
 SETTLE_EVENTS = frozenset(
@@ -521,7 +522,7 @@ def _actor_name(event: AuditEvent) -> str:
 
 def _yen(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"¥{value:,}"
+        return format_money(value, "JPY")
     return ""
 
 
