@@ -303,3 +303,29 @@ def test_a_third_user_can_do_nothing() -> None:
             action()
     milestone.refresh_from_db()
     assert milestone.status == MilestoneStatus.FUNDED
+
+
+def test_only_the_requester_withdraws_a_cancellation_request() -> None:
+    from tsunagu.contracts.services import cancellation_withdraw
+
+    contract, milestone = funded()
+    request = cancellation_propose(
+        milestone=milestone, by=contract.client, release_amount=0, reason="中止"
+    )
+    with pytest.raises(ContractError) as exc:
+        cancellation_withdraw(request=request, by=contract.worker)
+    assert exc.value.code == "not_the_requester"
+    assert cancellation_withdraw(request=request, by=contract.client).status == "withdrawn"
+
+
+def test_an_oversized_or_disguised_delivery_file_is_a_files_error() -> None:
+    contract, milestone = funded()
+    with pytest.raises(ValidationError) as exc:
+        delivery_submit(
+            milestone=milestone,
+            by=contract.worker,
+            message="納品",
+            files=[SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf")],
+        )
+    assert "files" in exc.value.message_dict
+    assert not milestone.deliveries.exists()

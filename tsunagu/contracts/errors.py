@@ -26,6 +26,7 @@ MESSAGES: dict[str, Promise] = {
     "money_in_escrow": _("Money is held in escrow: cancel by agreement or open a dispute instead."),
     "open_request": _("There is already an open request for this milestone."),
     "own_request": _("You cannot answer your own request."),
+    "not_the_requester": _("Only the person who made this request can withdraw it."),
     "self_contract": _("You cannot make a contract with yourself."),
 }
 

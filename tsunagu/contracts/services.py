@@ -478,7 +478,10 @@ def delivery_submit(
         raise ValidationError({"files": [_("Deliver at most 10 files at a time.")]})
     checked = []
     for upload in files:
-        check_upload(upload, allowed_kinds=DELIVERY_KINDS, max_bytes=MAX_DELIVERY_FILE_BYTES)
+        try:
+            check_upload(upload, allowed_kinds=DELIVERY_KINDS, max_bytes=MAX_DELIVERY_FILE_BYTES)
+        except ValidationError as exc:
+            raise ValidationError({"files": exc.messages}) from exc
         upload.seek(0)
         try:
             result = check_deliverable(upload.name or "file", upload)  # type: ignore[arg-type]
@@ -698,7 +701,7 @@ def cancellation_withdraw(*, request: CancellationRequest, by: User) -> Cancella
     with transaction.atomic():
         request = CancellationRequest.objects.select_for_update().get(pk=request.pk)
         if request.requested_by_id != by.pk:
-            raise refuse("not_a_party")
+            raise refuse("not_the_requester")
         if request.status != ProposalStatus.OPEN:
             raise refuse("wrong_state")
         request.status = ProposalStatus.WITHDRAWN
