@@ -223,3 +223,35 @@ def test_evidence_command_exports_and_verifies(tmp_path: Path, capsys: Any) -> N
     target.write_bytes(bytes(data))
     with pytest.raises(CommandError):
         call_command("evidence", "verify", str(target))
+
+
+def test_reply_to_a_message_in_another_room_is_refused() -> None:
+    room, client, _worker = inquiry()
+    other_room, other_client, _other = inquiry()
+    elsewhere = message_send(room=other_room, sender=other_client, body="別の部屋")
+    with pytest.raises(MessagingError) as exc:
+        message_send(room=room, sender=client, body="返信", reply_to=elsewhere)
+    assert exc.value.code == "wrong_reply"
+
+
+def test_mark_read_works_with_a_stale_room_object() -> None:
+    from tsunagu.messaging.models import RoomMember
+    from tsunagu.messaging.services import room_mark_read
+
+    room, client, worker = inquiry()
+    stale = Room.objects.get(pk=room.pk)
+    message_send(room=room, sender=client, body="一通目")
+    room_mark_read(room=stale, user=worker, seq=1)
+    assert RoomMember.objects.get(room=room, user=worker).last_read_seq == 1
+
+
+def test_only_the_assignee_creator_or_client_can_tick_a_task() -> None:
+    from tsunagu.messaging.services import task_set_done
+
+    client, writer_a, writer_b = UserFactory(), UserFactory(), UserFactory()
+    room = group_room_create(client=client, title="チーム", workers=[writer_a, writer_b])
+    task = task_create(room=room, by=client, title="構成案", assignee=writer_a)
+    with pytest.raises(MessagingError) as exc:
+        task_set_done(task=task, by=writer_b, done=True)
+    assert exc.value.code == "not_task_owner"
+    assert task_set_done(task=task, by=writer_a, done=True).done_at is not None

@@ -39,6 +39,10 @@ MESSAGES: dict[str, Promise] = {
     "wrong_kind": _("This cannot be done in this kind of room."),
     "not_in_room": _("That person is not a member of this room."),
     "too_many_files": _("Attach at most 10 files to one message."),
+    "wrong_reply": _("You can only reply to a message in this room."),
+    "not_task_owner": _(
+        "Only the assignee, the person who created the task or the client can change it."
+    ),
 }
 
 

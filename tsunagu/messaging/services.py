@@ -89,6 +89,8 @@ def room_open_inquiry(
     if by.pk not in (client.pk, worker.pk):
         raise refuse("not_a_member")
     with transaction.atomic():
+        # Lock the client's row: two first messages at once open one room, not two.
+        User.objects.select_for_update().filter(pk=client.pk).first()
         existing = (
             Room.objects.select_for_update()
             .filter(
@@ -353,8 +355,10 @@ def message_send(
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=room.pk)
         _member(room, sender)
-        if reply_to is not None and reply_to.room_id != room.pk:
-            raise refuse("not_a_member")
+        if reply_to is not None and (
+            reply_to.room_id != room.pk or reply_to.kind != EntryKind.MESSAGE
+        ):
+            raise refuse("wrong_reply")
         message = _append(
             room,
             kind=EntryKind.MESSAGE,
@@ -459,8 +463,9 @@ def message_delete(*, message: Message, by: User) -> Message:
 
 def room_mark_read(*, room: Room, user: User, seq: int) -> None:
     """Move the read marker forward (never back)."""
+    last_seq = Room.objects.values_list("last_seq", flat=True).get(pk=room.pk)
     RoomMember.objects.filter(room=room, user=user, last_read_seq__lt=seq).update(
-        last_read_seq=min(seq, room.last_seq)
+        last_read_seq=min(seq, last_seq)
     )
 
 
@@ -532,6 +537,8 @@ def task_set_done(*, task: Task, by: User, done: bool) -> Task:
     with transaction.atomic():
         task = Task.objects.select_for_update().select_related("room").get(pk=task.pk)
         _member(task.room, by)
+        if by.pk not in (task.assignee_id, task.created_by_id, task.room.client_id):
+            raise refuse("not_task_owner")
         task.done_at = timezone.now() if done else None
         task.save(update_fields=["done_at"])
     return task
