@@ -177,6 +177,11 @@ _AT = re.compile(
 )
 _AT_GATE = re.compile(kana_pattern(r"[@★☆◆◇●○■□※＊*#]|at|あっと"))
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
+# What every address found below holds: a character of the local part, the "@" in one of its forms,
+# and the start of a domain label, with at most three spaces on either side of the "@".
+_EMAIL_GATE = re.compile(
+    rf"[a-z0-9._%+\-][ \t\n]{{0,3}}(?:{_AT.pattern})[ \t\n]{{0,3}}(?:[a-z0-9]|{'|'.join(_KANA_LABELS)})"
+)
 
 
 def _domain_labels(text: str, position: int, dot: re.Pattern[str]) -> list[tuple[str, int, bool]]:
@@ -200,7 +205,7 @@ def _domain_labels(text: str, position: int, dot: re.Pattern[str]) -> list[tuple
 def find_emails(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
-    if not _AT_GATE.search(text):
+    if not _AT_GATE.search(text) or not _EMAIL_GATE.search(text):
         return hits
     for at in _AT.finditer(text):
         begin = at.start()
@@ -249,12 +254,14 @@ _URL = re.compile(
     rf"(?P<host>{_LABEL}(?:{_DOT}{_LABEL}){{1,6}})"
     rf"(?P<path>(?::[0-9]{{2,5}})?/[^\s<>\"'」』）)\]、。]{{0,300}})?"
 )
+# What every host above holds: two labels and a dot between them.
+_URL_GATE = re.compile(rf"[a-z0-9]{_DOT}[a-z0-9]")
 
 
 def find_links(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
-    if "." not in text and "どっと" not in text and "dot" not in text and "。" not in text:
+    if not _URL_GATE.search(text):
         return hits
     for match in _URL.finditer(text):
         raw_host = match.group("host")
@@ -299,15 +306,39 @@ _SERVICES: dict[str, str] = {
     "slack": r"slack|スラック",
 }
 _SERVICE_ALTERNATIVES = "|".join(_SERVICES.values())
-# No look-behind at the front, so that the regex engine can skip ahead on the first letters; the
-# letter before a name is checked in Python.
+# No look-behind at the front and no group around the names, so that the regex engine can skip
+# ahead on the first letters; the letter before a name is checked in Python.
 _SERVICE_NAMES = re.compile(
     kana_pattern(
-        rf"(?:{_SERVICE_ALTERNATIVES})"
+        rf"{_SERVICE_ALTERNATIVES}"
         r"|x(?=\s?(?:の|で)?\s?(?:アカウント|account|id|ID|\s?[:：]\s?@|で@))"
     )
 )
 _SERVICE_KINDS = [(kind, re.compile(kana_pattern(pattern))) for kind, pattern in _SERVICES.items()]
+# Names whose service depends on what follows them (the look-aheads above).
+_CONTEXT_NAMES = frozenset({"tg", "ig", "fb", "x"})
+
+
+class _KindOfName(dict[str, str]):
+    """The service of a name found by _SERVICE_NAMES, worked out once per spelling.
+
+    The first service whose names can be the whole word: no earlier one can match where the word
+    was found, or _SERVICE_NAMES would have found that one.
+    """
+
+    def __missing__(self, word: str) -> str:
+        kind = "x"
+        for name, pattern in _SERVICE_KINDS:
+            if pattern.fullmatch(word):
+                kind = name
+                break
+        kind = {"instagram_threads": "instagram"}.get(kind, kind)
+        if len(self) < 1024:  # the names are a small finite language; stay bounded regardless
+            self[word] = kind
+        return kind
+
+
+_KIND_OF_NAME = _KindOfName()
 
 
 def _service_names(
@@ -323,13 +354,16 @@ def _service_names(
         glued_id = text.startswith(("id", "account"), match.end())  # "lineid: ..."
         if word[-1].isascii() and word[-1].isalpha() and "a" <= following <= "z" and not glued_id:
             continue
-        kind = "x"
-        for name, pattern in _SERVICE_KINDS:
-            same = pattern.match(text, begin)
-            if same is not None and same.end() == match.end():
-                kind = name
-                break
-        found.append(({"instagram_threads": "instagram"}.get(kind, kind), match))
+        if word in _CONTEXT_NAMES:
+            kind = "x"
+            for name, pattern in _SERVICE_KINDS:
+                same = pattern.match(text, begin)
+                if same is not None and same.end() == match.end():
+                    kind = name
+                    break
+        else:
+            kind = _KIND_OF_NAME[word]
+        found.append((kind, match))
     return found
 
 

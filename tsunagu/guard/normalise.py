@@ -29,7 +29,6 @@ _INVISIBLE = (
 )
 # Half-width voiced and semi-voiced marks join the kana before them.
 _VOICE_MARKS = "\uff9e\uff9f\u3099\u309a\u309b\u309c"
-_ODD = re.compile(f"[{_INVISIBLE}{_VOICE_MARKS}\u2121]")
 
 # Blocks whose characters may fold to a different single character. Characters outside them
 # are kept as they are (kanji, hiragana, most symbols).
@@ -98,6 +97,18 @@ def _build_table() -> dict[int, str]:
 
 
 _TABLE = _build_table()
+# The same table for the Basic Multilingual Plane as one string indexed by code point: str.translate
+# looks a character up in it without the KeyError that a dict raises for every unchanged character.
+# Characters beyond the plane that fold (mathematical letters, enclosed digits) send a message down
+# the slow path instead (see _ODD).
+_BMP_TABLE = "".join(_TABLE.get(code, chr(code)) for code in range(0x10000))
+_ASTRAL_FOLDED = "".join(
+    f"{chr(low)}-{chr(high)}"
+    for low, high in _BLOCKS
+    if low > 0xFFFF and any(low <= code <= high for code in _TABLE)
+)
+# Characters that the single translate of the common path cannot handle.
+_ODD = re.compile(f"[{_INVISIBLE}{_VOICE_MARKS}\u2121{_ASTRAL_FOLDED}]")
 _KANA_TABLE = {code: chr(code - 0x60) for code in range(0x30A1, 0x30F7)}
 
 
@@ -236,6 +247,8 @@ _SINGLE = r"[a-z0-9@.:/ぁ-ゖー〇一二三四五六七八九]"
 _SPACED = re.compile(rf"(?<![a-z0-9])(?:{_SINGLE}[ \t*・_\-]{{1,3}}){{3,}}{_SINGLE}(?![a-z0-9])")
 # Without look-arounds, so that the engine skips ahead fast: most messages have no such stretch.
 _SPACED_GATE = re.compile(rf"{_SINGLE}(?:[ \t*・_\-]{{1,3}}{_SINGLE}){{3}}")
+# Cheaper still, as it starts on a separator: the middle of every such stretch.
+_SPACED_HINT = re.compile(rf"[ \t*・_\-]{_SINGLE}[ \t*・_\-]{{1,3}}{_SINGLE}[ \t*・_\-]")
 _SPACED_SEPARATOR = re.compile(r"[ \t*・_\-]")
 # "★を@に変えて", "☆→@", "replace # with @", "◆は.に置き換え"
 _SUBSTITUTION = re.compile(
@@ -248,7 +261,13 @@ _SUBSTITUTION = re.compile(
 )
 
 
-_SUBSTITUTION_GATE = re.compile(kana_pattern(r"変|替|かえ|換|置|直|読|して|修正|replace"))
+# What every match of _SUBSTITUTION holds: the target and the verb after it, or "replace".
+_SUBSTITUTION_GATE = re.compile(
+    kana_pattern(
+        r"(?:@|\.|あっとまーく|ドット)\s*[」』\"']?\s*(?:に|へ)?\s*(?:変|替|かえ|換|置|直|読|して|修正)"
+        r"|replace"
+    )
+)
 
 
 def _constant(value: str) -> Callable[[re.Match[str]], str]:
@@ -273,8 +292,12 @@ def _apply_substitutions(view: View) -> View:
 
 def normalise(text: str) -> View:
     """Fold ``text`` into the view that the detectors read."""
-    view = _slow_fold(text) if _ODD.search(text) else View(text.translate(_TABLE), text)
-    if _SPACED_GATE.search(view.text) and _SPACED.search(view.text):
+    view = _slow_fold(text) if _ODD.search(text) else View(text.translate(_BMP_TABLE), text)
+    if (
+        _SPACED_HINT.search(view.text)
+        and _SPACED_GATE.search(view.text)
+        and _SPACED.search(view.text)
+    ):
         view = view.squeeze(_SPACED, _SPACED_SEPARATOR)
     if _SUBSTITUTION_GATE.search(view.text) and _SUBSTITUTION.search(view.text):
         view = _apply_substitutions(view)

@@ -406,11 +406,11 @@ assert len(_JA_TRIGGERS) == len(_JA) and len(_EN_TRIGGERS) == len(_EN)
 
 
 class _Triggers:
-    """Find which trigger words a text holds, in one regex pass.
+    """Find which trigger words a text holds.
 
-    Triggers holding a shorter trigger are replaced by the shorter one, so no trigger hides
-    another that starts at the same place; a trigger that overlaps the start of another
-    (``ab`` in ``abc`` hides ``bc``) counts for both.
+    Triggers holding a shorter trigger are replaced by the shorter one, so no trigger is the start
+    of another: at most one starts at any place, and a search from each place after the last one
+    found finds every occurrence, overlapping ones included (``bc`` in ``abc`` beside ``ab``).
     """
 
     def __init__(self, families: list[tuple[str, ...]]) -> None:
@@ -422,21 +422,16 @@ class _Triggers:
                 inner = [other for other in every if other != trigger and other in trigger]
                 reduced.add(min(inner, key=len) if inner else trigger)
             self.sets.append(frozenset(reduced))
-        words = sorted({t for triggers in self.sets for t in triggers}, key=len, reverse=True)
-        self.overlapping = {
-            word: frozenset(
-                other
-                for other in words
-                if other != word and any(word.endswith(other[:n]) for n in range(1, len(other)))
-            )
-            for word in words
-        }
+        words = {t for triggers in self.sets for t in triggers}
         self.pattern = re.compile(literal_alternation(words))
 
     def present(self, text: str) -> set[str]:
-        found = set(self.pattern.findall(text))
-        for word in list(found):
-            found |= self.overlapping[word]
+        found: set[str] = set()
+        search = self.pattern.search
+        match = search(text)
+        while match is not None:
+            found.add(match.group())
+            match = search(text, match.start() + 1)
         return found
 
 
