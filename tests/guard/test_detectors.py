@@ -129,3 +129,10 @@ def test_contact_outranks_solicitation() -> None:
     result = scan("LINEで話しましょう、IDは taro_88 です")
     assert result.verdict == "contact"
     assert {f.kind for f in result.findings} >= {"line", "solicit_contact"}
+
+
+def test_an_id_some_words_after_a_bare_service_name_does_not_crash() -> None:
+    # the ID is found by the wider search after the name, which has no "@" group
+    result = scan("line 友だち追加 id taro_99")
+    assert result.verdict == "contact"
+    assert [f.text for f in result.findings] == ["line 友だち追加 id taro_99"]

@@ -413,10 +413,12 @@ def find_service_ids(view: View) -> list[Hit]:
         if word in _STRICT_WORDS:
             # "line: 42" in a log, "slack: true" in a config: the ID needs a letter and no code
             original = view.original[slice(*view.span(name.start(), name.end()))]
-            if original == word and not (after.group("at") or "id" in after.group()):
+            # _ID_NEARBY has no "at" group
+            at = after.groupdict().get("at")
+            if original == word and not (at or "id" in after.group()):
                 continue
             lettered = any(ch.isalpha() for ch in identifier)
-            if not lettered and not ("id" in after.group() or after.group("at")):
+            if not lettered and not ("id" in after.group() or at):
                 continue
         if identifier.isdigit() and len(identifier) < 5:
             continue
