@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tsunagu.messaging",
     "tsunagu.analytics",
     "tsunagu.jobs",
+    "tsunagu.proposals",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("notifications/", include("tsunagu.notifications.urls")),
     path("analytics/", include("tsunagu.analytics.urls")),
     path("jobs/", include("tsunagu.jobs.urls")),
+    path("proposals/", include("tsunagu.proposals.urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_views.api_docs, name="api_docs"),
     path("admin/", admin.site.urls),
