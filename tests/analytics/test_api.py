@@ -40,7 +40,7 @@ def test_summary_is_the_callers_own(client: Client) -> None:
     assert body["days"] == 7 and len(body["per_day"]) == 7
     assert body["total_views"] == 21
     assert body["sources"]["search"] == 20 and body["sources"]["job"] == 1
-    assert body["funnel"] == {"views": 21, "inquiries": 0, "proposals": None, "contracts": 0}
+    assert body["funnel"] == {"views": 21, "inquiries": 0, "proposals": 0, "contracts": 0}
     assert sum(day["views"] for day in body["per_day"]) == 21
     client.force_login(ken.user)
     body = client.get(URL).json()

@@ -138,7 +138,7 @@ def test_the_dashboard_shows_the_chart_sources_clients_and_funnel(client: Client
     figures = re.findall(r"<dd>([\d,]+)</dd>", html)
     assert figures[0] == "15"  # 12 rolled up + 3 today
     funnel = re.findall(r"<li><span>[^<]+</span><strong>([^<]+)</strong></li>", html)
-    assert funnel == ["15", "1", "—", "1"]
+    assert funnel == ["15", "1", "0", "1"]
 
 
 def test_a_viewer_who_turns_private_later_disappears_from_the_list(client: Client) -> None:

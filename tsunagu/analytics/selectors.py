@@ -157,19 +157,21 @@ def profile_summary(
 
 
 def proposal_model() -> type[Model] | None:
-    """The jobs app's Proposal model, once it exists with a ``worker`` and a ``created_at``.
+    """The Proposal model (in the proposals app, or the jobs app), once it exists with a
+    ``worker`` and a ``created_at``.
 
     Until then (or if it names them otherwise) the funnel shows the step as not yet counted,
     rather than failing the page.
     """
-    if not apps.is_installed("tsunagu.jobs"):
-        return None
-    try:
-        model = apps.get_model("jobs", "Proposal")
-    except LookupError:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    return model if {"worker", "created_at"} <= names else None
+    for label in ("proposals", "jobs"):
+        try:
+            model = apps.get_model(label, "Proposal")
+        except LookupError:
+            continue
+        names = {f.name for f in model._meta.get_fields()}
+        if {"worker", "created_at"} <= names:
+            return model
+    return None
 
 
 def funnel(*, profile: Profile, since: datetime.datetime, views: int) -> Funnel:
