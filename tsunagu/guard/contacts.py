@@ -175,7 +175,7 @@ _AT = re.compile(
         r"アット|at\s?mark|atmark|(?<=[a-z0-9])\s+at\s+(?=[a-z0-9])|(?<=[a-z0-9])[★☆◆◇●○■□※＊*#](?=[a-z0-9])"
     )
 )
-_AT_GATE = re.compile(kana_pattern(r"[@★☆◆◇●○■□※＊*#]|at|あっと"))
+_AT_SYMBOLS = re.compile(r"[@★☆◆◇●○■□※＊*#]")
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 # What every address found below holds: a character of the local part, the "@" in one of its forms,
 # and the start of a domain label, with at most three spaces on either side of the "@".
@@ -205,7 +205,9 @@ def _domain_labels(text: str, position: int, dot: re.Pattern[str]) -> list[tuple
 def find_emails(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
-    if not _AT_GATE.search(text) or not _EMAIL_GATE.search(text):
+    if "at" not in text and "あっと" not in text and not _AT_SYMBOLS.search(text):
+        return hits
+    if not _EMAIL_GATE.search(text):
         return hits
     for at in _AT.finditer(text):
         begin = at.start()
@@ -446,6 +448,8 @@ _CODE_WORDS = _words(
 def find_handles(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
+    if "@" not in text:
+        return hits
     for match in _HANDLE.finditer(text):
         handle = match.group("h")
         if handle in _CODE_WORDS or handle.isdigit():

@@ -265,7 +265,6 @@ _SUBSTITUTION = re.compile(
 _SUBSTITUTION_GATE = re.compile(
     kana_pattern(
         r"(?:@|\.|あっとまーく|ドット)\s*[」』\"']?\s*(?:に|へ)?\s*(?:変|替|かえ|換|置|直|読|して|修正)"
-        r"|replace"
     )
 )
 
@@ -299,6 +298,7 @@ def normalise(text: str) -> View:
         and _SPACED.search(view.text)
     ):
         view = view.squeeze(_SPACED, _SPACED_SEPARATOR)
-    if _SUBSTITUTION_GATE.search(view.text) and _SUBSTITUTION.search(view.text):
+    substituted = "replace" in view.text or _SUBSTITUTION_GATE.search(view.text)
+    if substituted and _SUBSTITUTION.search(view.text):
         view = _apply_substitutions(view)
     return view

@@ -91,8 +91,10 @@ _RUN = re.compile(
     rf"(?:{_STRONG_TOKEN})(?:{_SEPARATOR}{{0,3}}(?:{_PLAIN_TOKEN})){{2,}}"
     rf"|[0-9]{{2,}}(?:{_SEPARATOR}{{0,3}}[0-9]{{2,}})?"
 )
-# A phone number has a digit, a kanji numeral or a reading of zero somewhere: a cheap first look.
-_GATE = re.compile(rf"[0-9{''.join(_KANJI_DIGITS)}]|ぜろ|れい|まる|zero")
+# A phone number has a digit, a kanji numeral or a reading of zero somewhere: a cheap first look,
+# as two patterns that the regex engine can skip along (a class and words in one cannot).
+_GATE = re.compile(rf"[0-9{''.join(_KANJI_DIGITS)}]")
+_GATE_WORDS = re.compile("ぜろ|れい|まる|zero")
 _TOKENS = re.compile(
     rf"(?P<d>[0-9]+)|(?P<k>[{_KANJI_CLASS}])|(?P<h>{_KANA_ALT})"
     rf"|(?P<w>(?<![a-z])(?:{_WORD_ALT})(?![a-z]))|(?P<o>(?<=[0-9])o|o(?=[0-9]))"
@@ -268,7 +270,7 @@ def _check(text: str, groups: list[_Group], info: _Start) -> bool:
 def find_phones(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
-    if not _GATE.search(text):
+    if not _GATE.search(text) and not _GATE_WORDS.search(text):
         return hits
     for run in _RUN.finditer(text):
         if run.end() - run.start() < _MIN_TOKENS:

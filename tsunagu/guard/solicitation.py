@@ -9,6 +9,8 @@ follows the phrase, for English it may stand before it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import pairwise
 
 from .findings import Hit
 from .normalise import View, kana_pattern, literal_alternation
@@ -25,11 +27,16 @@ _TALK = (
     r"交換|招待|追加|友達|友だち|登録|ご?返信|メッセ|詳細|詳しく|送|お?送り|やりま|しましょう|"
     r"コンタクト|お?問い?合わ?せ|説明|共有|ください|下さい|お願い|します|できます|いただけ|頂け)"
 )
+_NOUN_OWNERS = (
+    "line|ライン|skype|スカイプ|discord|ディスコード|テレグラム|telegram|wechat|インスタ|sns|"
+    "個人|連絡用|プライベート"
+)
+# "(?:a|b)の?x" written out as "aの?x|bの?x", which matches the same in the same order, so that
+# every alternative starts with a letter and the regex engine can skip along on first letters.
 _CONTACT_NOUNS = (
     r"(?:連絡先|メアド|メールアドレス|メルアド|アドレス|電話番号|携帯番号|ケータイ番号|番号|"
-    r"(?:line|ライン|skype|スカイプ|discord|ディスコード|テレグラム|telegram|wechat|インスタ|sns|"
-    r"個人|連絡用|プライベート)の?(?:id|アカウント|qr|qrコード)|line|ライン|qrコード|"
-    r"個人の?(?:アドレス|メール|連絡先|アカウント))"
+    + "|".join(rf"{owner}の?(?:id|アカウント|qr|qrコード)" for owner in _NOUN_OWNERS.split("|"))
+    + r"|line|ライン|qrコード|個人の?(?:アドレス|メール|連絡先|アカウント))"
 )
 _PAY_METHODS = (
     r"(?:銀行振込|銀行振り込み|振込|振り込み|paypal|ペイパル|paypay|ペイペイ|現金|手渡し|"
@@ -441,10 +448,53 @@ JA_FAMILIES = [
     (kind, triggers, re.compile(kana_pattern(pattern)))
     for (kind, pattern), triggers in zip(_JA, _JA_TRIGGER.sets, strict=True)
 ]
-# A leading \b keeps the regex engine from skipping ahead on the first letters; the word boundary
-# before an English phrase is checked in Python instead.
+
+
+def _without_leading_boundaries(pattern: str) -> str:
+    """Drop the \\b that starts every top-level alternative of ``pattern``.
+
+    A leading \\b keeps the regex engine from skipping ahead on the first letters; the word
+    boundary before an English phrase is checked in Python instead (see _english_matches).
+    """
+    depth = 0
+    escaped = False
+    in_class = False
+    cuts = [0]
+    for index, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            cuts.append(index + 1)
+    parts = [pattern[a : b - 1] for a, b in pairwise(cuts)]
+    parts.append(pattern[cuts[-1] :])
+    assert all(part.startswith(r"\b") for part in parts), pattern[:60]
+    return "|".join(_spread(part.removeprefix(r"\b")) for part in parts)
+
+
+_LEADING_WORDS = re.compile(r"\(\?:((?:[a-z' ]|\\s)+(?:\|(?:[a-z' ]|\\s)+)*)\)")
+
+
+def _spread(part: str) -> str:
+    """Write "(?:a|b)c" as "ac|bc": the same matches in the same order, each starting on a letter."""
+    leading = _LEADING_WORDS.match(part)
+    rest = part[leading.end() :] if leading is not None else ""
+    if leading is None or rest.startswith(("?", "*", "+", "{")):
+        return part
+    return "|".join(word + rest for word in leading.group(1).split("|"))
+
+
 EN_FAMILIES = [
-    (kind, triggers, re.compile(pattern.removeprefix(r"\b")))
+    (kind, triggers, re.compile(_without_leading_boundaries(pattern)))
     for (kind, pattern), triggers in zip(_EN, _EN_TRIGGER.sets, strict=True)
 ]
 _EN_GATE = re.compile(r"[a-z][a-z][\s'][a-z]")
@@ -477,6 +527,23 @@ _EN_REFUSAL_AFTER = re.compile(
 _JA_ANCHOR = re.compile(r"[ぁ-んァ-ヶ一-龠]")
 
 
+def _english_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` that start at a word boundary, as if it began with \\b.
+
+    A match found inside a word is passed over by looking again one place further, so that it
+    cannot hide a match that starts at a boundary within it.
+    """
+    search = pattern.search
+    match = search(text)
+    while match is not None:
+        start = match.start()
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            match = search(text, start + 1)
+            continue
+        yield match
+        match = search(text, max(match.end(), start + 1))
+
+
 def find_solicitation(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
@@ -498,10 +565,8 @@ def find_solicitation(view: View) -> list[Hit]:
     for kind, triggers, pattern in EN_FAMILIES if present else ():
         if triggers.isdisjoint(present):
             continue
-        for match in pattern.finditer(text):
+        for match in _english_matches(pattern, text):
             start, end = match.span()
-            if start > 0 and text[start - 1].isalnum():
-                continue
             if _EN_REFUSAL_BEFORE.search(text, max(0, start - 60), start):
                 continue
             if _EN_REFUSAL_AFTER.match(text, end, end + 40):
