@@ -329,3 +329,19 @@ def test_an_oversized_or_disguised_delivery_file_is_a_files_error() -> None:
         )
     assert "files" in exc.value.message_dict
     assert not milestone.deliveries.exists()
+
+
+def test_cancelling_the_rest_of_a_partly_paid_contract_completes_it() -> None:
+    contract = offer(amounts=(10_000, 20_000))
+    first, _second = contract.milestones.order_by("position")
+    give_balance(contract.client, first.gross)
+    milestone_fund_from_wallet(milestone=first, by=contract.client)
+    delivery_submit(milestone=first, by=contract.worker, message="1回目", files=[docx()])
+    milestone_accept(milestone=first, by=contract.client)
+    contract_cancel(contract=contract, by=contract.client)
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.COMPLETED
+    assert list(contract.milestones.order_by("position").values_list("status", flat=True)) == [
+        MilestoneStatus.RELEASED,
+        MilestoneStatus.CANCELLED,
+    ]

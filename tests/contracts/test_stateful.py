@@ -436,7 +436,8 @@ class ContractMachine(RuleBasedStateMachine):
             self.refused(call, "wrong_state")
         else:
             self.succeeded(call)
-            c.status = ContractStatus.CANCELLED
+            paid = statuses & {MS.RELEASED, MS.SETTLED}
+            c.status = ContractStatus.COMPLETED if paid else ContractStatus.CANCELLED
             for pk in c.milestones:
                 if self.milestones[pk].status == MS.UNFUNDED:
                     self.milestones[pk].status = MS.CANCELLED

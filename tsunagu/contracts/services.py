@@ -314,16 +314,29 @@ def contract_cancel(*, contract: Contract, by: User) -> Contract:
             raise refuse("payment_in_progress")
         if any(m.status in ESCROWED for m in milestones):
             raise refuse("money_in_escrow")
-        _move_contract(contract, ContractStatus.CANCELLED, by=by, event="contract.cancelled")
+        # Work already paid for stays paid: such a contract ends as completed, not cancelled.
+        paid = any(
+            m.status in (MilestoneStatus.RELEASED, MilestoneStatus.SETTLED) for m in milestones
+        )
+        target = ContractStatus.COMPLETED if paid else ContractStatus.CANCELLED
+        _move_contract(contract, target, by=by, event="contract.cancelled")
         contract.milestones.filter(status=MilestoneStatus.UNFUNDED).update(
             status=MilestoneStatus.CANCELLED, closed_at=timezone.now()
         )
+        if paid:
+            contract.closed_at = timezone.now()
+            contract.save(update_fields=["closed_at"])
         other = contract.worker if by.pk == contract.client_id else contract.client
         notify(
             user=other,
             kind="contract.cancelled",
             message=lambda: (
-                _("%(title)s was cancelled before any payment.") % {"title": contract.title}
+                (
+                    _("The remaining work of %(title)s was cancelled; what was paid stays paid.")
+                    if paid
+                    else _("%(title)s was cancelled before any payment.")
+                )
+                % {"title": contract.title}
             ),
             url=_contract_url(contract),
         )
