@@ -40,4 +40,4 @@ messages: sync
 	@for app in tsunagu/*/; do if [ -d "$$app/locale" ]; then (cd $$app && $(UV) run --frozen django-admin makemessages -l ja -l en --no-obsolete >/dev/null && $(UV) run --frozen django-admin compilemessages >/dev/null); fi; done
 
 bench: sync
-	@$(UV) run --frozen python -m bench
+	@$(UV) run --frozen python -m bench $(BENCH)

@@ -209,7 +209,6 @@ MFA_TOTP_ISSUER = "Tsunagu"
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LANGUAGE_COOKIE_NAME = "tsunagu_language"
-LOCALE_PATHS = [BASE_DIR / "tsunagu" / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
