@@ -264,7 +264,9 @@ TOP_UP_MAXIMUM = env.int("TOP_UP_MAXIMUM", default=5_000_000)
 
 # --- Evidence -----------------------------------------------------------------------------
 # The Ed25519 key that signs evidence bundles; created on first use when absent.
-EVIDENCE_KEY_PATH = Path(env.str("EVIDENCE_KEY_PATH", default=str(VAR_DIR / "evidence_ed25519.pem")))
+EVIDENCE_KEY_PATH = Path(
+    env.str("EVIDENCE_KEY_PATH", default=str(VAR_DIR / "evidence_ed25519.pem"))
+)
 
 # --- Security -------------------------------------------------------------------------------
 HTTPS = env.bool("HTTPS", default=False)

@@ -248,7 +248,7 @@ def test_cancel_before_funding_is_free_and_after_funding_is_refused() -> None:
     contract_cancel(contract=contract, by=contract.worker)
     contract.refresh_from_db()
     assert contract.status == ContractStatus.CANCELLED
-    contract, milestone = funded()
+    contract, _milestone = funded()
     with pytest.raises(ContractError) as exc:
         contract_cancel(contract=contract, by=contract.client)
     assert exc.value.code == "money_in_escrow"
