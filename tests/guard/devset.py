@@ -18,14 +18,22 @@ class Case:
     verdict: str
 
 
+def _read(name: str) -> list[Case]:
+    with (CASES / f"{name}.jsonl").open(encoding="utf-8") as handle:
+        return [
+            Case(row["id"], row["text"], row["verdict"])
+            for row in (json.loads(line) for line in handle if line.strip())
+        ]
+
+
 def single_cases() -> list[Case]:
-    cases: list[Case] = []
-    for name in ("contact", "solicit", "clean"):
-        with (CASES / f"{name}.jsonl").open(encoding="utf-8") as handle:
-            for line in handle:
-                row = json.loads(line)
-                cases.append(Case(row["id"], row["text"], row["verdict"]))
-    return cases
+    """The development set: the guard is tuned on these."""
+    return [case for name in ("contact", "solicit", "clean") for case in _read(name)]
+
+
+def heldout_cases() -> list[Case]:
+    """Cases written apart from the detectors and never tuned on: scored, not asserted."""
+    return _read("heldout")
 
 
 def conversations() -> Iterator[dict[str, object]]:
@@ -73,8 +81,8 @@ class Scores:
         return "\n".join(lines)
 
 
-def evaluate(verdict: Callable[[str], str]) -> Scores:
+def evaluate(verdict: Callable[[str], str], cases: list[Case] | None = None) -> Scores:
     scores = Scores()
-    for case in single_cases():
+    for case in single_cases() if cases is None else cases:
         scores.add(case.id, case.verdict, verdict(case.text))
     return scores

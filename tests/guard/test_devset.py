@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.guard.devset import conversations, evaluate
+from tests.guard.devset import conversations, evaluate, heldout_cases, single_cases
 from tsunagu.guard import ConversationScanner, scan
 
 
@@ -28,3 +28,12 @@ def test_conversations() -> None:
             if result.verdict != message["verdict"]:
                 wrong.append((conversation["id"], message["text"], result.verdict))
     assert not wrong
+
+
+def test_the_heldout_set_is_well_formed() -> None:
+    # scored by bench/guard.py and reported in docs/benchmarks.md; never tuned on, so no targets
+    cases = heldout_cases()
+    assert len(cases) >= 60
+    assert len({case.id for case in cases}) == len(cases)
+    assert {case.verdict for case in cases} == {"contact", "solicit", "clean"}
+    assert not {case.text for case in cases} & {case.text for case in single_cases()}
