@@ -431,6 +431,17 @@ class _Triggers:
             self.sets.append(frozenset(reduced))
         words = {t for triggers in self.sets for t in triggers}
         self.pattern = re.compile(literal_alternation(words))
+        self.families = {
+            word: frozenset(i for i, triggers in enumerate(self.sets) if word in triggers)
+            for word in words
+        }
+
+    def families_of(self, text: str) -> list[int]:
+        """The families that may match ``text``, in order: those with a trigger word in it."""
+        indices: set[int] = set()
+        for word in self.present(text):
+            indices |= self.families[word]
+        return sorted(indices)
 
     def present(self, text: str) -> set[str]:
         found: set[str] = set()
@@ -548,10 +559,8 @@ def find_solicitation(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
     if _JA_ANCHOR.search(text):
-        present = _JA_TRIGGER.present(text)
-        for kind, triggers, pattern in JA_FAMILIES if present else ():
-            if triggers.isdisjoint(present):
-                continue
+        for index in _JA_TRIGGER.families_of(text):
+            kind, _triggers, pattern = JA_FAMILIES[index]
             for match in pattern.finditer(text):
                 start, end = match.span()
                 if _JA_REFUSAL.match(text, end, end + 40):
@@ -561,10 +570,8 @@ def find_solicitation(view: View) -> list[Hit]:
                 hits.append((kind, start, end))
     if not _EN_GATE.search(text):
         return hits
-    present = _EN_TRIGGER.present(text)
-    for kind, triggers, pattern in EN_FAMILIES if present else ():
-        if triggers.isdisjoint(present):
-            continue
+    for index in _EN_TRIGGER.families_of(text):
+        kind, _triggers, pattern = EN_FAMILIES[index]
         for match in _english_matches(pattern, text):
             start, end = match.span()
             if _EN_REFUSAL_BEFORE.search(text, max(0, start - 60), start):
