@@ -85,6 +85,8 @@ def proposals_for_job(*, job: Job) -> list[ProposalRow]:
         .annotate(status_order=_STATUS_ORDER)
         .order_by("status_order", "created_at", "id")
     )
+    for p in proposals:
+        p.job = job  # the same row for every proposal: no query per row
     ids = [p.worker_id for p in proposals]
     levels = verified_levels_for(user_ids=ids)
     times = response_times_for(user_ids=ids)

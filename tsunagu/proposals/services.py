@@ -594,7 +594,7 @@ def interview_reminders_send(
     for pk in due:
         with transaction.atomic():
             locked = (
-                Interview.objects.select_for_update()
+                Interview.objects.select_for_update(of=("self",))
                 .select_related("inviter", "invitee", "booked_slot")
                 .get(pk=pk)
             )
