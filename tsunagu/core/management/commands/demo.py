@@ -383,6 +383,9 @@ class Command(BaseCommand):
         from tsunagu.jobs.demo import demo_jobs_load
 
         demo_jobs_load()
+        from tsunagu.proposals.demo import demo_proposals_load
+
+        demo_proposals_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(PEOPLE)} people."))
         self.stdout.write(f"Log in with any of these (password: {DEMO_PASSWORD}, demo only):")
         for email, role in (

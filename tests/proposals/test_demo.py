@@ -1,0 +1,26 @@
+"""``tsunagu demo`` gives the demo jobs their proposals; running it again adds none."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from tsunagu.jobs.demo import demo_jobs_wanting_proposals
+from tsunagu.proposals.demo import demo_proposals_load
+from tsunagu.proposals.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_proposals_follow_the_jobs_and_are_idempotent() -> None:
+    call_command("demo", "--no-progress", stdout=io.StringIO())
+    wanted = demo_jobs_wanting_proposals()
+    assert wanted
+    for job, count in wanted:
+        assert Proposal.objects.filter(job=job).count() == count
+        assert not Proposal.objects.filter(job=job, worker_id=job.client_id).exists()
+    total = Proposal.objects.count()
+    assert demo_proposals_load() == 0
+    assert Proposal.objects.count() == total
