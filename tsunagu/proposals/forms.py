@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.proposals.models import MAX_PRICE, MAX_PROPOSED_MILESTONES, DeclineReason
 from tsunagu.proposals.services import DURATIONS, MAX_SLOTS, ProposedMilestone
@@ -56,7 +57,9 @@ class ProposedMilestoneForm(forms.Form):
     amount = forms.IntegerField(
         label=_("Amount (yen)"), min_value=1, max_value=MAX_PRICE, required=False
     )
-    due_date = forms.DateField(label=_("Date"), required=False, widget=DateInput)
+    due_date = forms.DateField(
+        label=pgettext_lazy("proposal", "Date"), required=False, widget=DateInput
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -8,17 +8,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_PRICE = 100_000_000  # yen, as jobs.MAX_BUDGET
 MAX_PROPOSED_MILESTONES = 5
 
 
 class ProposalStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    SHORTLISTED = "shortlisted", _("Shortlisted")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    OFFERED = "offered", _("Offer sent")
+    SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
+    SHORTLISTED = "shortlisted", pgettext_lazy("proposal status", "Shortlisted")
+    DECLINED = "declined", pgettext_lazy("proposal status", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Withdrawn")
+    OFFERED = "offered", pgettext_lazy("proposal status", "Offer sent")
 
 
 # status → statuses it may move to; declined, withdrawn and offered are final
