@@ -167,7 +167,7 @@ def test_worker_list_filtered_by_skill(page: Page, screenshot: ScreenshotFn) -> 
 
     page.goto("/")
     nav = page.get_by_role("navigation").first
-    nav.get_by_role("link", name=label("探す", "Find workers")).click()
+    nav.get_by_role("link", name=label("ワーカーを探す", "Find workers")).click()
     expect(page).to_have_url(re.compile("/profiles/"))
     main = page.locator("main")
     expect(main.get_by_text("翻訳の佐藤")).to_be_visible()
