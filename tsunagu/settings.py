@@ -251,6 +251,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- SMS ------------------------------------------------------------------------------------
 SMS_PROVIDER = env.str("SMS_PROVIDER", default="tsunagu.accounts.sms.LogSmsProvider")
 
+# --- Marketplace limits -------------------------------------------------------------------
+PROPOSALS_PER_DAY = env.int("PROPOSALS_PER_DAY", default=20)
+SCOUTS_PER_DAY = env.int("SCOUTS_PER_DAY", default=30)
+
 # --- Payments -----------------------------------------------------------------------------
 PAYMENT_PROVIDER = env.str(
     "PAYMENT_PROVIDER", default="tsunagu.payments.providers.sandbox.SandboxProvider"

@@ -31,3 +31,13 @@ def test_contract_page_links_to_its_room(client: Client) -> None:
     client.force_login(contract.client)
     html = client.get(f"/contracts/{contract.pk}/").content.decode()
     assert reverse("messaging:contract_room", args=[contract.pk]) in html
+
+
+def test_inquiry_room_offers_to_propose_interview_times(client: Client) -> None:
+    from tsunagu.messaging.services import room_open_inquiry
+
+    worker, customer = UserFactory(), UserFactory()
+    room = room_open_inquiry(client=customer, worker=worker, by=customer)
+    client.force_login(worker)
+    html = client.get(reverse("messaging:room", args=[room.pk])).content.decode()
+    assert f"{reverse('proposals:interview_new')}?room={room.pk}" in html
