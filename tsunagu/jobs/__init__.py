@@ -30,6 +30,9 @@ Writes (``tsunagu.jobs.services``), each one transaction, decisions audited:
 
 Search: ``tokenize`` (no Django) turns text into NFKC-lowercased Latin words plus CJK bigrams and
 unigrams; ``search`` stores the same token string in SQLite FTS5 or a PostgreSQL tsvector with
-GIN and matches with AND, ranked by bm25 / ts_rank_cd. Profiles are indexed by signal receivers
-when the profiles app saves them.
+GIN and matches with AND, ranked by bm25 / ts_rank_cd. A job's index entry also carries markers
+(listed = open and public, category, type, id window), kept by the services, so the search page
+by relevance is answered from the index: it lists the newest ``SEARCH_LIMIT`` (1,000) matches,
+ranked, and says "1,000+" when more match (``JobPage.capped``, ``count_capped`` in the API).
+Profiles are indexed by signal receivers when the profiles app saves them.
 """

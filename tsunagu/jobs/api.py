@@ -63,7 +63,12 @@ class JobOut(Schema):
 
 class JobListOut(Schema):
     items: list[JobOut]
-    count: int
+    count: int = Field(description="Jobs listed over all pages.")
+    count_capped: bool = Field(
+        False,
+        description="True when more jobs match than `count` (show it as “1,000+”): a search "
+        "by relevance lists the 1,000 newest matches; add words or filters to narrow it.",
+    )
     page: int
     pages: int
 
@@ -133,6 +138,7 @@ def list_jobs(request: HttpRequest, filters: Query[JobFilters]) -> Any:
     return JobListOut(
         items=[_out(card.job, {b.code for b in card.badges}) for card in result.cards],
         count=result.page.paginator.count,
+        count_capped=result.capped,
         page=result.page.number,
         pages=result.page.paginator.num_pages,
     )

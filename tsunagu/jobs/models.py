@@ -202,17 +202,20 @@ class JobInvitation(models.Model):
 
 
 class JobSearchDocument(models.Model):
-    """The search tokens of one job (see :mod:`tsunagu.jobs.tokenize`).
+    """The search tokens of one job (see :mod:`tsunagu.jobs.tokenize`) and its markers (listed,
+    category, type, id window: :func:`tsunagu.jobs.search.job_markers`).
 
-    On PostgreSQL the table also has ``document tsvector`` generated from ``tokens`` with the
-    'simple' configuration and a GIN index; on SQLite the FTS5 table ``jobs_job_fts`` (rowid =
-    job id) holds the same tokens. Both are created by migration 0002 and kept by the services.
+    On PostgreSQL the table also has ``document tsvector``, stored and generated from ``tokens``
+    (the 'simple' configuration) plus the markers verbatim, with a GIN index (fastupdate off); on
+    SQLite the FTS5 table ``jobs_job_fts`` (rowid = job id) holds the same tokens and markers in
+    two columns. Created by migrations 0002 and 0005 and kept by the services.
     """
 
     job = models.OneToOneField(
         Job, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
     )
     tokens = models.TextField()
+    markers = models.TextField(default="", blank=True)
 
     class Meta:
         verbose_name = _("job search document")

@@ -4,8 +4,9 @@ search, and a client's own jobs. Views and the API call these; so will proposals
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
@@ -23,6 +24,9 @@ JOBS_PER_PAGE = 20
 WORKERS_PER_PAGE = 20
 POSTED_WITHIN = {"1": 1, "3": 3, "7": 7, "30": 30}  # days
 SORTS = ("newest", "budget", "relevance")
+# A search by relevance works on at most this many matches, the most recently created ones,
+# and says "1,000+" when more match; other sorts and filters list every match.
+SEARCH_LIMIT = 1000
 
 
 def jobs_visible_to(*, viewer: Any) -> QuerySet[Job]:
@@ -191,26 +195,125 @@ class JobPage:
     cards: list[JobCard]
     requested_number: str
     clamped: bool
+    capped: bool = False  # more jobs match than the page count says (it shows "1,000+")
 
 
 def job_search(*, viewer: Any, params: SearchParams, page_number: str | int | None) -> JobPage:
     """One page of search results with category, skills and the client's verification badges,
     in a fixed number of queries whatever the number of rows. A page past the end shows the
-    last page and says so (``clamped``)."""
-    qs = job_search_queryset(viewer=viewer, params=params).select_related(
-        "category", "client__profile"
-    )
-    qs = qs.prefetch_related(
-        Prefetch("skills", queryset=Skill.objects.order_by("category", "slug"))
-    )
-    paginator = Paginator(qs, JOBS_PER_PAGE)
+    last page and says so (``clamped``).
+
+    Words sorted by relevance (the default with words) with at most a category and a type as
+    filters are answered from the index alone (:func:`_index_search`): when more than
+    ``SEARCH_LIMIT`` open jobs match, the newest ``SEARCH_LIMIT`` of them are ranked and listed
+    and ``capped`` is set. Anything else pages through :func:`job_search_queryset`.
+    """
+    capped = False
+    items: Sequence[Job] | QuerySet[Job]
+    if _index_answers(params):
+        ids, capped = _index_search(viewer=viewer, params=params)
+        items = _JobsByIds(ids, _with_card_details(Job.objects.all()))
+    else:
+        items = _with_card_details(job_search_queryset(viewer=viewer, params=params))
+    paginator = Paginator(items, JOBS_PER_PAGE)
     raw = str(page_number or "1")
     page = paginator.get_page(raw)
     clamped = not raw.isdigit() or int(raw) != page.number
     jobs = list(page.object_list)
     levels = verified_levels_for(user_ids=[j.client_id for j in jobs])
     cards = [JobCard(job=j, badges=badges_from(levels.get(j.client_id, set()))) for j in jobs]
-    return JobPage(page=page, cards=cards, requested_number=raw, clamped=clamped)
+    return JobPage(page=page, cards=cards, requested_number=raw, clamped=clamped, capped=capped)
+
+
+def _with_card_details(qs: QuerySet[Job]) -> QuerySet[Job]:
+    return qs.select_related("category", "client__profile").prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.order_by("category", "slug"))
+    )
+
+
+def _index_answers(params: SearchParams) -> bool:
+    """Whether the index alone can answer: words, sorted by relevance, no filter the index
+    does not carry (budget, skills, date posted and verification need the jobs table)."""
+    return (
+        bool(params.terms)
+        and (params.sort or "relevance") == "relevance"
+        and params.budget_min is None
+        and params.budget_max is None
+        and not params.skills
+        and params.posted_within not in POSTED_WITHIN
+        and params.verification not in LEVEL_CODES
+    )
+
+
+def _index_search(*, viewer: Any, params: SearchParams) -> tuple[list[int], bool]:
+    """Ids of the jobs ``viewer`` may see that match ``params``, most relevant first (then
+    newest), at most ``SEARCH_LIMIT``, and whether more match.
+
+    The index picks the newest matches of listed jobs plus the viewer's invite-only jobs (the
+    ones they posted or were invited to, looked up apart: the index never says who was invited);
+    the jobs table then confirms status and visibility of those rows only, so a job whose index
+    entry is out of date can never be shown.
+    """
+    markers = []
+    category_id = None
+    if params.category:
+        category_id = (
+            Category.objects.filter(slug=params.category).values_list("pk", flat=True).first()
+        )
+        if category_id is None:
+            return [], False
+        markers.append(search.category_marker(category_id))
+    if params.kind:
+        markers.append(search.kind_marker(params.kind))
+    private: list[int] = []
+    if viewer is not None and getattr(viewer, "is_authenticated", False):
+        private = list(
+            Job.objects.filter(status=JobStatus.OPEN, visibility=Visibility.INVITE_ONLY)
+            .filter(Q(client=viewer) | Q(invitations__worker=viewer))
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+    found = search.job_candidates(
+        terms=params.terms, markers=markers, private_ids=private, limit=SEARCH_LIMIT
+    )
+    if not found.ranks:
+        return [], False
+    # the jobs table has the last word on status and visibility, for these rows only, and
+    # orders them by date for the ties in rank
+    confirmed = Job.objects.filter(
+        pk__in=search.id_set(list(found.ranks)), status=JobStatus.OPEN
+    ).filter(Q(visibility=Visibility.PUBLIC) | Q(pk__in=search.id_set(private)))
+    if category_id is not None:
+        confirmed = confirmed.filter(category_id=category_id)
+    if params.kind:
+        confirmed = confirmed.filter(kind=params.kind)
+    ids = list(confirmed.order_by("-published_at", "-id").values_list("pk", flat=True))
+    ids.sort(key=found.ranks.__getitem__, reverse=True)  # stable: equal ranks stay newest first
+    return ids, found.more
+
+
+class _JobsByIds(Sequence[Job]):
+    """Jobs in the order of ``ids``, fetched a slice (one page) at a time for the paginator."""
+
+    def __init__(self, ids: list[int], qs: QuerySet[Job]) -> None:
+        self.ids = ids
+        self.qs = qs
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Job: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Job]: ...
+
+    def __getitem__(self, index: int | slice) -> Job | list[Job]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        ids = self.ids[index]
+        by_pk = {job.pk: job for job in self.qs.filter(pk__in=ids)}
+        return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 @dataclass(frozen=True)

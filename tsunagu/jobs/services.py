@@ -89,13 +89,21 @@ def _current_values(job: Job) -> dict[str, Any]:
 
 def job_index(*, job: Job) -> None:
     """Store the job's search tokens: title (twice, it weighs more), description, category and
-    skill names in both languages."""
+    skill names in both languages; and its markers (listed or not, category, type). Call it
+    whenever any of these change, status and visibility included."""
     parts = [job.title, job.title, job.description]
     if job.category is not None:
         parts += [job.category.name_ja, job.category.name_en]
     for skill in job.skills.all():
         parts += [skill.name_ja, skill.name_en]
-    search.job_document_put(job_id=job.pk, text="\n".join(parts))
+    markers = search.job_markers(
+        job_id=job.pk,
+        status=job.status,
+        visibility=job.visibility,
+        category_id=job.category_id,
+        kind=job.kind,
+    )
+    search.job_document_put(job_id=job.pk, text="\n".join(parts), markers=markers)
 
 
 def job_draft_save(*, client: User, job: Job | None, values: Mapping[str, Any]) -> Job:
@@ -195,6 +203,7 @@ def job_close(*, actor: User, job: Job) -> Job:
         locked.status = JobStatus.CLOSED
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "closed_at", "updated_at"])
+        job_index(job=locked)  # no longer listed
         audit_record(
             actor=actor,
             subject=locked,
@@ -221,6 +230,7 @@ def job_reopen(*, actor: User, job: Job) -> Job:
         locked.status = JobStatus.OPEN
         locked.closed_at = None
         locked.save(update_fields=["status", "closed_at", "updated_at"])
+        job_index(job=locked)  # listed again
         audit_record(
             actor=actor,
             subject=locked,

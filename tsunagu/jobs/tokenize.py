@@ -116,7 +116,7 @@ def query_terms(query: str) -> list[Term]:
     return terms[:MAX_QUERY_TERMS]
 
 
-def _fts5_quote(token: str) -> str:
+def fts5_quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
@@ -129,7 +129,7 @@ def fts5_query(terms: list[Term]) -> str:
     """
     parts: list[str] = []
     for term in terms:
-        quoted = [_fts5_quote(t) + ("*" if term.prefix else "") for t in term.tokens]
+        quoted = [fts5_quote(t) + ("*" if term.prefix else "") for t in term.tokens]
         if len(term.tokens) > 1:
             phrase = '"' + " ".join(t.replace('"', '""') for t in term.tokens) + '"'
             parts.append(f"({phrase} OR ({' AND '.join(quoted)}))")
@@ -138,7 +138,7 @@ def fts5_query(terms: list[Term]) -> str:
     return " AND ".join(parts)
 
 
-def _tsquery_quote(token: str) -> str:
+def tsquery_quote(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
@@ -151,7 +151,7 @@ def tsquery(terms: list[Term]) -> str:
     parts: list[str] = []
     for term in terms:
         for token in term.tokens:
-            parts.append(_tsquery_quote(token) + (":*" if term.prefix else ""))
+            parts.append(tsquery_quote(token) + (":*" if term.prefix else ""))
     return " & ".join(parts)
 
 
