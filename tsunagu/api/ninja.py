@@ -82,6 +82,6 @@ api.add_router("/jobs", "tsunagu.jobs.api.router")
 api.add_router("/proposals", "tsunagu.proposals.api.router")
 api.add_router("/wallet", "tsunagu.payments.api.router")
 api.add_router("/notifications", "tsunagu.notifications.api.router")
+api.add_router("/contracts", "tsunagu.contracts.api.router")
 api.add_router("/analytics", "tsunagu.analytics.api.router")
 api.add_router("", "tsunagu.messaging.api.router")  # /rooms…, /tasks…, /me/tasks
-api.add_router("/contracts", "tsunagu.contracts.api.router")
