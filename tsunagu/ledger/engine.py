@@ -124,12 +124,46 @@ def _check_amount(spec: TransferSpec, index: int, *, allow_zero: bool = False) -
         raise LedgerError(ErrorCode.AMOUNT_TOO_LARGE, index=index, key=spec.key)
 
 
-def _check_limits(account: AccountState, index: int, key: str) -> None:
-    if account.flags.debits_must_not_exceed_credits and (
+@dataclass(slots=True)
+class _Working:
+    """An account's totals while a batch is applied; the batch is discarded if any check fails."""
+
+    account: AccountState
+    debits_pending: int
+    debits_posted: int
+    credits_pending: int
+    credits_posted: int
+
+    @classmethod
+    def of(cls, account: AccountState) -> _Working:
+        return cls(
+            account,
+            account.debits_pending,
+            account.debits_posted,
+            account.credits_pending,
+            account.credits_posted,
+        )
+
+    def result(self) -> AccountState:
+        a = self.account
+        return AccountState(
+            a.id,
+            a.currency,
+            a.flags,
+            self.debits_pending,
+            self.debits_posted,
+            self.credits_pending,
+            self.credits_posted,
+        )
+
+
+def _check_limits(account: _Working, index: int, key: str) -> None:
+    flags = account.account.flags
+    if flags.debits_must_not_exceed_credits and (
         account.debits_pending + account.debits_posted > account.credits_posted
     ):
         raise LedgerError(ErrorCode.EXCEEDS_CREDITS, index=index, key=key)
-    if account.flags.credits_must_not_exceed_debits and (
+    if flags.credits_must_not_exceed_debits and (
         account.credits_pending + account.credits_posted > account.debits_posted
     ):
         raise LedgerError(ErrorCode.EXCEEDS_DEBITS, index=index, key=key)
@@ -148,7 +182,7 @@ def apply(
     specs = list(transfers)
     if not specs:
         raise LedgerError(ErrorCode.EMPTY_BATCH)
-    state = dict(accounts)
+    state: dict[int, _Working] = {}
     resolved_in_batch: set[str] = set()
     pending_in_batch: dict[str, PendingState] = {}
     seen: set[str] = set()
@@ -158,9 +192,11 @@ def apply(
             raise LedgerError(ErrorCode.DUPLICATE_KEY_IN_BATCH, index=index, key=spec.key)
         seen.add(spec.key)
         if spec.kind in RESOLVING_KINDS:
-            spec = _resolve(state, spec, index, pendings, pending_in_batch, resolved_in_batch)
+            spec = _resolve(
+                accounts, state, spec, index, pendings, pending_in_batch, resolved_in_batch
+            )
         else:
-            _move(state, spec, index)
+            _move(accounts, state, spec, index)
             if spec.kind is TransferKind.PENDING:
                 pending_in_batch[spec.key] = PendingState(
                     key=spec.key,
@@ -169,41 +205,59 @@ def apply(
                     amount=spec.amount,
                 )
         recorded.append(spec)
-    changed = {aid: acc for aid, acc in state.items() if acc != accounts.get(aid)}
+    changed = {}
+    for aid, working in state.items():
+        result = working.result()
+        if result != accounts[aid]:
+            changed[aid] = result
     return changed, recorded
 
 
 def _accounts_for(
-    state: Mapping[int, AccountState], spec: TransferSpec, index: int
-) -> tuple[AccountState, AccountState]:
+    accounts: Mapping[int, AccountState],
+    state: dict[int, _Working],
+    spec: TransferSpec,
+    index: int,
+) -> tuple[_Working, _Working]:
     if spec.debit_account_id == spec.credit_account_id:
         raise LedgerError(ErrorCode.SAME_ACCOUNT, index=index, key=spec.key)
-    debit = state.get(spec.debit_account_id)
-    credit = state.get(spec.credit_account_id)
+    debit = state.get(spec.debit_account_id) or _working(accounts, spec.debit_account_id)
+    credit = state.get(spec.credit_account_id) or _working(accounts, spec.credit_account_id)
     if debit is None or credit is None:
         raise LedgerError(ErrorCode.ACCOUNT_NOT_FOUND, index=index, key=spec.key)
-    if not (debit.currency == credit.currency == spec.currency):
+    if not (debit.account.currency == credit.account.currency == spec.currency):
         raise LedgerError(ErrorCode.CURRENCY_MISMATCH, index=index, key=spec.key)
+    state[spec.debit_account_id] = debit
+    state[spec.credit_account_id] = credit
     return debit, credit
 
 
-def _move(state: dict[int, AccountState], spec: TransferSpec, index: int) -> None:
+def _working(accounts: Mapping[int, AccountState], account_id: int) -> _Working | None:
+    account = accounts.get(account_id)
+    return None if account is None else _Working.of(account)
+
+
+def _move(
+    accounts: Mapping[int, AccountState],
+    state: dict[int, _Working],
+    spec: TransferSpec,
+    index: int,
+) -> None:
     _check_amount(spec, index)
-    debit, credit = _accounts_for(state, spec, index)
+    debit, credit = _accounts_for(accounts, state, spec, index)
     if spec.kind is TransferKind.PENDING:
-        debit = replace(debit, debits_pending=debit.debits_pending + spec.amount)
-        credit = replace(credit, credits_pending=credit.credits_pending + spec.amount)
+        debit.debits_pending += spec.amount
+        credit.credits_pending += spec.amount
     else:
-        debit = replace(debit, debits_posted=debit.debits_posted + spec.amount)
-        credit = replace(credit, credits_posted=credit.credits_posted + spec.amount)
+        debit.debits_posted += spec.amount
+        credit.credits_posted += spec.amount
     _check_limits(debit, index, spec.key)
     _check_limits(credit, index, spec.key)
-    state[debit.id] = debit
-    state[credit.id] = credit
 
 
 def _resolve(
-    state: dict[int, AccountState],
+    accounts: Mapping[int, AccountState],
+    state: dict[int, _Working],
     spec: TransferSpec,
     index: int,
     pendings: Mapping[str, PendingState],
@@ -225,31 +279,20 @@ def _resolve(
     ):
         raise LedgerError(ErrorCode.RESOLVE_ACCOUNTS_MISMATCH, index=index, key=spec.key)
     _check_amount(spec, index, allow_zero=True)
-    debit, credit = _accounts_for(state, spec, index)
+    debit, credit = _accounts_for(accounts, state, spec, index)
     if spec.kind is TransferKind.POST:
         posted = spec.amount or pending.amount
         if posted > pending.amount:
             raise LedgerError(ErrorCode.POST_EXCEEDS_PENDING, index=index, key=spec.key)
-        debit = replace(
-            debit,
-            debits_pending=debit.debits_pending - pending.amount,
-            debits_posted=debit.debits_posted + posted,
-        )
-        credit = replace(
-            credit,
-            credits_pending=credit.credits_pending - pending.amount,
-            credits_posted=credit.credits_posted + posted,
-        )
-        recorded = replace(spec, amount=posted)
+    elif spec.amount not in (0, pending.amount):
+        raise LedgerError(ErrorCode.POST_EXCEEDS_PENDING, index=index, key=spec.key)
     else:
-        if spec.amount not in (0, pending.amount):
-            raise LedgerError(ErrorCode.POST_EXCEEDS_PENDING, index=index, key=spec.key)
-        debit = replace(debit, debits_pending=debit.debits_pending - pending.amount)
-        credit = replace(credit, credits_pending=credit.credits_pending - pending.amount)
-        recorded = replace(spec, amount=pending.amount)
+        posted = 0  # a void or an expiry releases the hold and posts nothing
+    debit.debits_pending -= pending.amount
+    credit.credits_pending -= pending.amount
+    debit.debits_posted += posted
+    credit.credits_posted += posted
     _check_limits(debit, index, spec.key)
     _check_limits(credit, index, spec.key)
-    state[debit.id] = debit
-    state[credit.id] = credit
     resolved_in_batch.add(spec.pending_key)
-    return recorded
+    return replace(spec, amount=posted if spec.kind is TransferKind.POST else pending.amount)
