@@ -2,7 +2,7 @@
 
 A call is one database transaction: the accounts it touches are locked in id order, the batch is
 checked by the engine against the locked totals, then the transfers are inserted and the totals
-updated. A batch applies completely or not at all. Calling again with the same keys and the same
+updated (through ``stores``: hand-written SQL on PostgreSQL, the ORM elsewhere). A batch applies completely or not at all. Calling again with the same keys and the same
 fields returns the recorded transfers and changes nothing, so a retry after a timeout or a crash
 is always safe.
 """
@@ -10,16 +10,14 @@ is always safe.
 from __future__ import annotations
 
 import datetime
-import sqlite3
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tsunagu.ledger import engine
+from tsunagu.ledger import engine, stores
 from tsunagu.ledger.engine import ErrorCode, LedgerError, TransferKind
 from tsunagu.ledger.models import Account, AccountKind, Transfer
 
@@ -124,57 +122,43 @@ def transfers_create(
 
 @transaction.atomic
 def _create(requests: list[TransferRequest], now: datetime.datetime) -> list[Transfer]:
-    batch_keys = {r.key for r in requests}
-    pending_keys = {r.pending_key for r in requests if r.kind in engine.RESOLVING_KINDS}
-    pendings: dict[str, Transfer] = {}
-    if pending_keys - batch_keys:
-        # One query finds both a repeated call (its keys exist) and the holds it resolves.
-        found = _by_key(batch_keys | pending_keys)
-        repeated = {key: t for key, t in found.items() if key in batch_keys}
-        if repeated:
-            return _same_or_conflict(requests, repeated)
-        pendings = {
-            key: t
-            for key, t in found.items()
-            if key in pending_keys and t.kind == TransferKind.PENDING
-        }
-    requests = [_with_hold_accounts(r, pendings, requests) for r in requests]
-
-    account_ids = sorted(
-        {r.debit_account_id for r in requests} | {r.credit_account_id for r in requests}
-    )
-    locked = {
-        a.pk: a
-        for a in Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk")
+    position = {r.key: index for index, r in enumerate(requests)}
+    hold_keys = {
+        r.pending_key
+        for r in requests
+        if r.kind in engine.RESOLVING_KINDS and r.pending_key not in position
     }
+    named = {r.debit_account_id for r in requests} | {r.credit_account_id for r in requests}
+    named.discard(0)  # a post or void may leave the accounts to its hold
 
-    # Only now, holding the locks, is what we read final. Another call may have committed the
-    # same keys, or resolved one of our holds, while we waited: one query sees both.
-    hold_ids = {t.pk: key for key, t in pendings.items()}
-    condition = Q(key__in=batch_keys)
-    if hold_ids:
-        condition |= Q(pending_id__in=hold_ids)
-    existing: dict[str, Transfer] = {}
-    resolved: set[str] = set()
-    for t in Transfer.objects.filter(condition).select_related("pending").order_by():
-        if t.key in batch_keys:
-            existing[t.key] = t
-        if t.pending_id in hold_ids:
-            resolved.add(hold_ids[t.pending_id])
-    if existing:
-        return _same_or_conflict(requests, existing)
+    # Lock the accounts (ours and our holds', in id order), then read what is final under the
+    # locks: whether another call already committed our keys, and each hold and its resolution.
+    store = stores.current()
+    states, recorded = store.lock_and_read(named, hold_keys, position.keys() | hold_keys)
+    if any(key in recorded for key in position):
+        return _same_or_conflict(requests, _by_key(set(position)))
+    # A hold committed between the lock and the read may have accounts we did not lock: to this
+    # call it does not exist yet, as it would not have for a call a moment earlier.
+    holds = {
+        key: hold
+        for key in hold_keys
+        if (hold := recorded.get(key)) is not None
+        and hold.kind == TransferKind.PENDING
+        and hold.debit_account_id in states
+        and hold.credit_account_id in states
+    }
+    requests = [_with_hold_accounts(r, holds, requests, position) for r in requests]
 
-    states = {pk: _state(a) for pk, a in locked.items()}
     pending_states = {
         key: engine.PendingState(
             key=key,
-            debit_account_id=t.debit_account_id,
-            credit_account_id=t.credit_account_id,
-            amount=t.amount,
-            resolved=key in resolved,
-            expired=t.timeout_at is not None and t.timeout_at <= now,
+            debit_account_id=hold.debit_account_id,
+            credit_account_id=hold.credit_account_id,
+            amount=hold.amount,
+            resolved=hold.resolved,
+            expired=hold.timeout_at is not None and hold.timeout_at <= now,
         )
-        for key, t in pendings.items()
+        for key, hold in holds.items()
     }
     specs = [
         engine.TransferSpec(
@@ -188,18 +172,18 @@ def _create(requests: list[TransferRequest], now: datetime.datetime) -> list[Tra
         )
         for r in requests
     ]
-    changed, recorded = engine.apply(states, specs, pending_states)
+    changed, recorded_specs = engine.apply(states, specs, pending_states)
 
-    batch = uuid.uuid4()
     rows = [
-        Transfer(
+        stores.Row(
             key=r.key,
             kind=r.kind,
             debit_account_id=r.debit_account_id,
             credit_account_id=r.credit_account_id,
             amount=spec.amount,
             currency=r.currency,
-            pending=pendings.get(r.pending_key),
+            pending_id=hold.id if (hold := holds.get(r.pending_key)) is not None else None,
+            hold_index=position.get(r.pending_key),
             timeout_at=(
                 now + datetime.timedelta(seconds=r.timeout_seconds)
                 if r.kind is TransferKind.PENDING and r.timeout_seconds
@@ -208,109 +192,34 @@ def _create(requests: list[TransferRequest], now: datetime.datetime) -> list[Tra
             reason=r.reason,
             cause_type=r.cause_type,
             cause_id=r.cause_id,
-            batch=batch,
         )
-        for r, spec in zip(requests, recorded, strict=True)
+        for r, spec in zip(requests, recorded_specs, strict=True)
     ]
-    if any(r.pending_key in batch_keys for r in requests):
-        # A hold resolved in its own batch: insert in order so the hold has its id first.
-        created: dict[str, Transfer] = {}
-        for row, r in zip(rows, requests, strict=True):
-            if r.pending_key in batch_keys:
-                row.pending = created[r.pending_key]
-            row.save(force_insert=True)
-            created[row.key] = row
-    else:
-        Transfer.objects.bulk_create(rows)
-
-    accounts = []
-    for pk, new in changed.items():
-        account = locked[pk]
-        account.debits_pending = new.debits_pending
-        account.debits_posted = new.debits_posted
-        account.credits_pending = new.credits_pending
-        account.credits_posted = new.credits_posted
-        accounts.append(account)
-    _save_totals(accounts)
-    return rows
-
-
-_TOTALS = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
-
-
-def _save_totals(accounts: list[Account]) -> None:
-    """One UPDATE for every changed account.
-
-    ``bulk_update`` builds a CASE expression per field and row, which costs more than the rest
-    of a call; an UPDATE ... FROM (VALUES ...) is the same single statement, built in microseconds.
-    """
-    if not accounts:
-        return
-    if connection.vendor not in ("postgresql", "sqlite") or (
-        connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33)
-    ):
-        Account.objects.bulk_update(accounts, list(_TOTALS))
-        return
-    quote = connection.ops.quote_name
-    table = quote(Account._meta.db_table)
-    fields = {f.name: f.column for f in Account._meta.concrete_fields}
-    columns = [quote(fields[name]) for name in _TOTALS]
-    assignments = ", ".join(f"{column} = v.column{i}" for i, column in enumerate(columns, 2))
-    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(accounts))
-    params: list[int] = []
-    for account in accounts:
-        params.append(account.pk)
-        params.extend(getattr(account, name) for name in _TOTALS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {assignments} FROM (VALUES {rows}) AS v "  # noqa: S608 - names from the model
-            f"WHERE {table}.{quote(fields['id'])} = v.column1",
-            params,
-        )
+    return store.write(rows, list(changed.values()), batch=uuid.uuid4(), created_at=timezone.now())
 
 
 def _with_hold_accounts(
-    request: TransferRequest, pendings: dict[str, Transfer], batch: list[TransferRequest]
+    request: TransferRequest,
+    holds: dict[str, stores.Recorded],
+    batch: list[TransferRequest],
+    position: dict[str, int],
 ) -> TransferRequest:
     if request.kind not in engine.RESOLVING_KINDS or (
         request.debit_account_id and request.credit_account_id
     ):
         return request
-    hold = pendings.get(request.pending_key)
+    hold = holds.get(request.pending_key)
     if hold is not None:
         debit, credit = hold.debit_account_id, hold.credit_account_id
-    else:
-        in_batch = next((r for r in batch if r.key == request.pending_key), None)
-        if in_batch is None:
-            raise LedgerError(ErrorCode.PENDING_NOT_FOUND, key=request.key)
+    elif request.pending_key in position:
+        in_batch = batch[position[request.pending_key]]
         debit, credit = in_batch.debit_account_id, in_batch.credit_account_id
-    return TransferRequest(
-        key=request.key,
-        amount=request.amount,
-        currency=request.currency,
-        reason=request.reason,
+    else:
+        raise LedgerError(ErrorCode.PENDING_NOT_FOUND, key=request.key)
+    return replace(
+        request,
         debit_account_id=request.debit_account_id or debit,
         credit_account_id=request.credit_account_id or credit,
-        kind=request.kind,
-        pending_key=request.pending_key,
-        timeout_seconds=request.timeout_seconds,
-        cause_type=request.cause_type,
-        cause_id=request.cause_id,
-    )
-
-
-def _state(account: Account) -> engine.AccountState:
-    return engine.AccountState(
-        id=account.pk,
-        currency=account.currency,
-        flags=engine.Flags(
-            debits_must_not_exceed_credits=account.debits_must_not_exceed_credits,
-            credits_must_not_exceed_debits=account.credits_must_not_exceed_debits,
-        ),
-        debits_pending=account.debits_pending,
-        debits_posted=account.debits_posted,
-        credits_pending=account.credits_pending,
-        credits_posted=account.credits_posted,
     )
 
 
