@@ -37,7 +37,9 @@ TABLES = {
 
 
 LISTED = "_listed"  # open and public: anyone may find it
-WINDOW_BITS = 12  # ids are grouped in windows of 4,096 (PostgreSQL walks them newest first)
+# ids are grouped in windows of 4,096 (PostgreSQL walks them newest first); the markers are
+# stored, so changing this or any marker's form needs a migration that re-marks every job
+WINDOW_BITS = 12
 # bm25 weights of the job FTS5 columns (tokens, markers): markers never score
 JOB_BM25 = "bm25(jobs_job_fts, 1.0, 0.0)"
 
@@ -257,7 +259,14 @@ _PG_RANKED = (
     "SELECT job_id, ts_rank_cd(document, to_tsquery('simple', %s)) FROM jobs_jobsearchdocument"
 )
 _PG_QUERY = "(to_tsquery('simple', %s) && %s::tsquery)"  # words, then markers taken verbatim
-_PG_MATCH = _PG_RANKED + " WHERE document @@ " + _PG_QUERY
+# The newest matches below an id, only the rows still wanted ranked. "job_id + 0" keeps the
+# planner from walking the primary key backwards through rows the id windows already ruled out.
+_PG_NEWEST = (
+    "SELECT job_id, ts_rank_cd(document, to_tsquery('simple', %s)) FROM ("
+    " SELECT job_id, document FROM jobs_jobsearchdocument"
+    " WHERE document @@ (to_tsquery('simple', %s) && %s::tsquery) AND job_id < %s"
+    " ORDER BY job_id + 0 DESC LIMIT %s) AS newest"
+)
 MAX_WINDOWS_PER_QUERY = 64
 WINDOW_STEPS = 4  # window queries at most, the last one taking every older window
 
@@ -283,23 +292,21 @@ def _postgres_candidates(
         if not top or top[0] is None:
             return {}
         end = (top[0] >> WINDOW_BITS) + 1
-        span = 1
-        # each step reads the windows [start, end), that is the ids [start << bits, end << bits)
+        span, have = 2, 0  # the newest window is partly filled: start with the one below too
+        # each step reads the windows [start, end), that is the ids [start << bits, end << bits);
+        # every match newer than that is already in hand (``have`` of them)
         for step in range(WINDOW_STEPS):
             start = max(end - span, 0)
             last = step == WINDOW_STEPS - 1 or span > MAX_WINDOWS_PER_QUERY or start == 0
             if last:  # all older windows in one go
                 start = 0
-                cursor.execute(
-                    _PG_MATCH + " AND job_id < %s",
-                    [query, query, _tsquery_markers(listed), end << WINDOW_BITS],
-                )
+                required = _tsquery_markers(listed)
             else:
                 windows = [f"_window_{w}" for w in range(start, end)]
-                cursor.execute(_PG_MATCH, [query, query, _tsquery_markers(listed, any_of=windows)])
+                required = _tsquery_markers(listed, any_of=windows)
+            cursor.execute(_PG_NEWEST, [query, query, required, end << WINDOW_BITS, limit - have])
             found.update(cursor.fetchall())
             end = start
-            # every match at or above this id is in hand: enough of them?
             boundary = end << WINDOW_BITS
             have = sum(1 for pk in found if pk >= boundary)
             if last or have >= limit:
