@@ -298,9 +298,12 @@ def load(count: int, *, rebuild: bool) -> None:
                 flush()
         if batch:
             flush()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+    # A rebuild deletes the old rows first: compact the tables so every run starts from the
+    # same state as a first load, however many rebuilds came before.
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
             cursor.execute("INSERT INTO jobs_job_fts(jobs_job_fts) VALUES ('optimize')")
+            cursor.execute("VACUUM")
             cursor.execute("ANALYZE")
     if connection.vendor == "postgresql":
         connection.ensure_connection()
@@ -309,6 +312,7 @@ def load(count: int, *, rebuild: bool) -> None:
         old = raw.autocommit
         raw.autocommit = True
         with raw.cursor() as cursor:
+            cursor.execute("VACUUM (FULL, ANALYZE) jobs_job, jobs_jobsearchdocument")
             cursor.execute("VACUUM ANALYZE")
         raw.autocommit = old
     print(f"  loaded {count} jobs in {time.perf_counter() - started:.0f} s", flush=True)
