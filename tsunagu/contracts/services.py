@@ -863,32 +863,22 @@ def _settle(
                 reason="release",
             ),
         ]
-        if split.platform_fee:
-            fee_account = platform_account(
-                kind=AccountKind.PLATFORM_FEES, currency=contract.currency
-            )
-            transfers.append(
-                transfer(
-                    key=f"fee:m{milestone.pk}",
-                    debit_account_id=escrow.pk,
-                    credit_account_id=fee_account.pk,
-                    amount=split.platform_fee,
-                    reason="platform_fee",
+        # Out of escrow besides the worker's share: the platform fee and the withholding tax.
+        for key, kind, amount in (
+            ("fee", AccountKind.PLATFORM_FEES, split.platform_fee),
+            ("withholding", AccountKind.WITHHOLDING_PAYABLE, split.withholding),
+        ):
+            if amount:
+                account = platform_account(kind=kind, currency=contract.currency)
+                transfers.append(
+                    transfer(
+                        key=f"{key}:m{milestone.pk}",
+                        debit_account_id=escrow.pk,
+                        credit_account_id=account.pk,
+                        amount=amount,
+                        reason="platform_fee" if key == "fee" else key,
+                    )
                 )
-            )
-        if split.withholding:
-            tax_account = platform_account(
-                kind=AccountKind.WITHHOLDING_PAYABLE, currency=contract.currency
-            )
-            transfers.append(
-                transfer(
-                    key=f"withholding:m{milestone.pk}",
-                    debit_account_id=escrow.pk,
-                    credit_account_id=tax_account.pk,
-                    amount=split.withholding,
-                    reason="withholding",
-                )
-            )
         transfers_create(transfers=transfers)
         target = (
             MilestoneStatus.RELEASED

@@ -217,68 +217,54 @@ def _top_up_succeeded(payment: Payment) -> None:
     )
 
 
+def _payout_parts(payment: Payment) -> list[tuple[str, str, int, int]]:
+    """The payout's held parts: (key part, reason, amount, credit account id)."""
+    clearing = platform_account(kind=AccountKind.PROVIDER_CLEARING, currency=payment.currency)
+    parts = [("payout", "payout", payment.amount, clearing.pk)]
+    if payment.fee:
+        fees = platform_account(kind=AccountKind.PLATFORM_FEES, currency=payment.currency)
+        parts.append(("payout-fee", "payout_fee", payment.fee, fees.pk))
+    return parts
+
+
 def _payout_hold(payment: Payment) -> None:
     """Reserve the payout and its fee in the wallet before the provider is asked."""
-    clearing = platform_account(kind=AccountKind.PROVIDER_CLEARING, currency=payment.currency)
-    fees = platform_account(kind=AccountKind.PLATFORM_FEES, currency=payment.currency)
     wallet = wallet_account(user_id=payment.user_id, currency=payment.currency)
-    transfers = [
-        TransferRequest(
-            key=f"payout-hold:{payment.key}",
-            kind=TransferKind.PENDING,
-            debit_account_id=wallet.pk,
-            credit_account_id=clearing.pk,
-            amount=payment.amount,
-            currency=payment.currency,
-            reason="payout",
-            cause_type="payment",
-            cause_id=str(payment.pk),
-        )
-    ]
-    if payment.fee:
-        transfers.append(
+    transfers_create(
+        transfers=[
             TransferRequest(
-                key=f"payout-fee-hold:{payment.key}",
+                key=f"{part}-hold:{payment.key}",
                 kind=TransferKind.PENDING,
                 debit_account_id=wallet.pk,
-                credit_account_id=fees.pk,
-                amount=payment.fee,
+                credit_account_id=credit_id,
+                amount=amount,
                 currency=payment.currency,
-                reason="payout_fee",
+                reason=reason,
                 cause_type="payment",
                 cause_id=str(payment.pk),
             )
-        )
-    transfers_create(transfers=transfers)
+            for part, reason, amount, credit_id in _payout_parts(payment)
+        ]
+    )
 
 
 def _payout_resolve(payment: Payment, kind: TransferKind) -> None:
-    transfers = [
-        TransferRequest(
-            key=f"payout-{kind}:{payment.key}",
-            kind=kind,
-            pending_key=f"payout-hold:{payment.key}",
-            amount=0,
-            currency=payment.currency,
-            reason="payout",
-            cause_type="payment",
-            cause_id=str(payment.pk),
-        )
-    ]
-    if payment.fee:
-        transfers.append(
+    """Post the holds when the bank paid out, void them (money back) when it declined."""
+    transfers_create(
+        transfers=[
             TransferRequest(
-                key=f"payout-fee-{kind}:{payment.key}",
+                key=f"{part}-{kind}:{payment.key}",
                 kind=kind,
-                pending_key=f"payout-fee-hold:{payment.key}",
+                pending_key=f"{part}-hold:{payment.key}",
                 amount=0,
                 currency=payment.currency,
-                reason="payout_fee",
+                reason=reason,
                 cause_type="payment",
                 cause_id=str(payment.pk),
             )
-        )
-    transfers_create(transfers=transfers)
+            for part, reason, _amount, _credit in _payout_parts(payment)
+        ]
+    )
 
 
 on_payment(PaymentKind.TOP_UP, succeeded=_top_up_succeeded)
