@@ -2,9 +2,9 @@
 
 A call is one database transaction: the accounts it touches are locked in id order, the batch is
 checked by the engine against the locked totals, then the transfers are inserted and the totals
-updated (through ``stores``: hand-written SQL on PostgreSQL, the ORM elsewhere). A batch applies completely or not at all. Calling again with the same keys and the same
-fields returns the recorded transfers and changes nothing, so a retry after a timeout or a crash
-is always safe.
+updated (through ``stores``: hand-written SQL on PostgreSQL, the ORM elsewhere). A batch applies
+completely or not at all. Calling again with the same keys and the same fields returns the
+recorded transfers and changes nothing, so a retry after a timeout or a crash is always safe.
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ Inside the caller's transaction a store:
 ``OrmStore`` works through the Django ORM on any database. ``PostgresStore`` sends the same
 steps as hand-written SQL that passes one array per column (``= ANY(...)``, ``unnest(...)``),
 bound on the server in binary, so each statement has the same text and a dozen parameters
-whether a call carries 1 transfer or 3,000; and it sends the lock and the read together, then
-the insert and the update together (psycopg's pipeline mode), so a call waits for the server
-three times (twice, then the commit) where the ORM waits six or seven. The database
+whether a call carries 1 transfer or 3,000; it sends the lock and the read together (psycopg's
+pipeline mode) and writes the transfers and the totals in one statement, so a call waits for
+the server three times (twice, then the commit) where the ORM waits six or seven. The database
 constraints on both tables stay the last word on both.
 """
 
@@ -289,10 +289,21 @@ LEFT JOIN LATERAL (
 ) AS r ON true
 """
 
-# Ids come from the table's own sequence, taken in the call's order before the insert, so a
-# hold resolved later in the same call is known by its id; RETURNING says which id went where.
-_INSERT = """
-WITH t AS MATERIALIZED (
+# The insert and the new totals in one statement. Ids come from the table's own sequence, taken
+# in the call's order before the insert, so a hold resolved later in the same call is known by
+# its id; RETURNING says which id went where. The UPDATE runs in full whether or not the INSERT
+# reads it, and only changes rows that this transaction has locked.
+_WRITE = """
+WITH totals AS (
+    UPDATE ledger_account AS a
+    SET debits_pending = v.debits_pending,
+        debits_posted = v.debits_posted,
+        credits_pending = v.credits_pending,
+        credits_posted = v.credits_posted
+    FROM unnest(%b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[])
+        AS v(id, debits_pending, debits_posted, credits_pending, credits_posted)
+    WHERE a.id = v.id
+), t AS MATERIALIZED (
     SELECT nextval((SELECT pg_get_serial_sequence('ledger_transfer', 'id'))) AS id, u.*
     FROM unnest(
         %b::text[], %b::text[], %b::bigint[], %b::bigint[], %b::bigint[], %b::text[],
@@ -313,20 +324,9 @@ FROM t LEFT JOIN t AS hold ON hold.n = t.hold_index + 1
 RETURNING key, id, pending_id
 """
 
-_UPDATE = """
-UPDATE ledger_account AS a
-SET debits_pending = v.debits_pending,
-    debits_posted = v.debits_posted,
-    credits_pending = v.credits_pending,
-    credits_posted = v.credits_posted
-FROM unnest(%b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[])
-    AS v(id, debits_pending, debits_posted, credits_pending, credits_posted)
-WHERE a.id = v.id
-"""
-
 
 class PostgresStore:
-    """Hand-written SQL with arrays, two round trips before the commit."""
+    """Hand-written SQL with arrays: two round trips before the commit."""
 
     def lock_and_read(
         self, account_ids: Collection[int], hold_keys: Collection[str], keys: Collection[str]
@@ -349,10 +349,8 @@ class PostgresStore:
         batch: uuid.UUID,
         created_at: datetime.datetime,
     ) -> list[Transfer]:
-        statements: list[tuple[str, list[Any]]] = [(_INSERT, [*_columns(rows), batch, created_at])]
-        if accounts:
-            statements.append((_UPDATE, _totals(accounts)))
-        inserted = {key: (pk, pending_id) for key, pk, pending_id in _send(*statements)[0]}
+        (written,) = _send((_WRITE, [*_totals(accounts), *_columns(rows), batch, created_at]))
+        inserted = {key: (pk, pending_id) for key, pk, pending_id in written}
         return _loaded(
             [
                 {
@@ -406,8 +404,10 @@ def _totals(accounts: Collection[engine.AccountState]) -> list[list[int]]:
 def _send(*statements: tuple[str, list[Any]]) -> list[list[tuple[Any, ...]]]:
     """Run the statements in order, sent together; return each one's rows.
 
-    In pipeline mode the statements and a Sync go out at once and the server answers them in
-    order, each statement starting only when the one before has finished: one wait for all.
+    In pipeline mode the statements go out one after the other without waiting, then a Sync,
+    and the server answers them in order, each statement starting only when the one before has
+    finished: one wait for all. (A single statement is sent plainly: a pipeline would only add
+    the Sync.)
     The cursors bind parameters on the server (Django's own bind them in the client), so an
     array travels as one value, not as a literal of thousands of numbers in the SQL text. They
     are wrapped as Django wraps its cursors: errors become ``django.db`` errors and the queries
@@ -417,7 +417,11 @@ def _send(*statements: tuple[str, list[Any]]) -> list[list[tuple[Any, ...]]]:
     raw = connection.connection
     cursors = [psycopg.Cursor(raw) for _ in statements]
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    pipeline = raw.pipeline() if psycopg.Pipeline.is_supported() else contextlib.nullcontext()
+    pipeline = (
+        raw.pipeline()
+        if len(statements) > 1 and psycopg.Pipeline.is_supported()
+        else contextlib.nullcontext()
+    )
     try:
         with connection.wrap_database_errors:
             with pipeline:
