@@ -57,3 +57,35 @@ def test_nonsense_options_are_refused_and_change_nothing() -> None:
     with pytest.raises(CommandError, match="--transfers"):
         bench("--transfers", "0")
     assert not Transfer.objects.exists()
+
+
+def test_the_report_gives_medians_over_rounds_and_the_range_of_the_ratios() -> None:
+    from bench.ledger import render, summary
+
+    def run(tps: float, single: float, batched: float, violations: int = 0) -> dict[str, object]:
+        return {
+            "concurrency": 2,
+            "tps": tps,
+            "single": {
+                "per_second": single,
+                "calls_per_second": single / 2,
+                "invariant_violations": 0,
+            },
+            "batched": {"per_second": batched, "batch": 1000, "invariant_violations": violations},
+            "hot": {"per_second": 100.0, "invariant_violations": 0},
+        }
+
+    row = summary(
+        2, [run(1000, 400, 9000), run(800, 600, 12000, violations=1), run(900, 500, 11000)]
+    )
+
+    assert row["rounds"] == 3
+    assert row["tps"] == 900
+    assert row["single"] == 500
+    assert row["single_ratio"] == pytest.approx(500 / 900)
+    assert row["single_ratio_range"] == (pytest.approx(0.4), pytest.approx(0.75))
+    assert row["batched"] == 11000
+    assert row["batch_ratio_range"] == (pytest.approx(0.9), pytest.approx(1.2))
+    assert row["violations"] == 1
+    line = render([row]).splitlines()[-1]
+    assert line.startswith("| 2 | 3 | 900 | 500 (250) | 0.56 (0.40–0.75; target ≥ 0.5) | 11000")
