@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.accounts.models import private_storage
+from tsunagu.accounts.models import User, private_storage
 from tsunagu.contracts.states import ContractStatus, MilestoneStatus
 
 
@@ -50,6 +50,10 @@ class Contract(models.Model):
 
     def is_party(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in (self.client_id, self.worker_id)
+
+    def other_party(self, user_id: int) -> User:
+        """The worker for the client, the client for the worker."""
+        return self.worker if user_id == self.client_id else self.client
 
     @property
     def escrow_code(self) -> str:

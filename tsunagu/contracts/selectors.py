@@ -31,7 +31,7 @@ from tsunagu.contracts.models import (
     RevisionRequest,
 )
 from tsunagu.contracts.states import ESCROWED, FINAL, ContractStatus, MilestoneStatus
-from tsunagu.ledger.models import Account
+from tsunagu.ledger.selectors import wallet_find
 from tsunagu.profiles.money import format_money
 
 PAGE_SIZE = 20
@@ -198,7 +198,7 @@ def delivery_file_for_viewer(*, pk: int, viewer: User) -> DeliveryFile:
 
 def wallet_available(*, user_id: int, currency: str) -> int:
     """The balance a client can fund from, without opening an account just to read it."""
-    account = Account.objects.filter(code=f"wallet:{user_id}:{currency}").first()
+    account = wallet_find(user_id=user_id, currency=currency)
     return account.available if account is not None else 0
 
 

@@ -326,7 +326,7 @@ def contract_cancel(*, contract: Contract, by: User) -> Contract:
         if paid:
             contract.closed_at = timezone.now()
             contract.save(update_fields=["closed_at"])
-        other = contract.worker if by.pk == contract.client_id else contract.client
+        other = contract.other_party(by.pk)
         notify(
             user=other,
             kind="contract.cancelled",
@@ -662,7 +662,7 @@ def cancellation_propose(
             event="cancellation.proposed",
             after={"milestone": milestone.pk, "release_amount": release_amount},
         )
-        other = contract.worker if by.pk == contract.client_id else contract.client
+        other = contract.other_party(by.pk)
         notify(
             user=other,
             kind="cancellation.proposed",
@@ -742,7 +742,7 @@ def dispute_open(*, milestone: Milestone, by: User, reason: str) -> Dispute:
             status=ProposalStatus.WITHDRAWN, decided_at=timezone.now()
         )
         _move_milestone(milestone, MilestoneStatus.DISPUTED, by=by, event="milestone.disputed")
-        other = contract.worker if by.pk == contract.client_id else contract.client
+        other = contract.other_party(by.pk)
         notify(
             user=other,
             kind="milestone.disputed",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from tsunagu.ledger import engine, stores
 from tsunagu.ledger.engine import ErrorCode, LedgerError, TransferKind
 from tsunagu.ledger.models import Account, AccountKind, Transfer
+from tsunagu.ledger.selectors import wallet_code
 
 __all__ = [
     "ErrorCode",
@@ -86,7 +87,7 @@ def account_open(
 
 def wallet_account(*, user_id: int, currency: str) -> Account:
     return account_open(
-        code=f"wallet:{user_id}:{currency}",
+        code=wallet_code(user_id=user_id, currency=currency),
         kind=AccountKind.WALLET,
         currency=currency,
         owner_id=user_id,

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.contracts.models import Milestone
-from tsunagu.ledger.models import Account, AccountKind, Transfer, TransferKind
+from tsunagu.ledger.models import Account, Transfer, TransferKind
+from tsunagu.ledger.selectors import wallet_find
 from tsunagu.payments.models import BankAccount, Payment, PaymentKind, PaymentStatus
 from tsunagu.payments.wallet import CURRENCY
 
@@ -63,14 +64,8 @@ class MonthTotals:
     money_out: int
 
 
-def wallet_code(user_id: int, currency: str = CURRENCY) -> str:
-    return f"wallet:{user_id}:{currency}"
-
-
 def _wallet(user_id: int, currency: str) -> Account | None:
-    return Account.objects.filter(
-        code=wallet_code(user_id, currency), kind=AccountKind.WALLET
-    ).first()
+    return wallet_find(user_id=user_id, currency=currency)
 
 
 def wallet_summary(*, user_id: int, currency: str = CURRENCY) -> WalletSummary:
