@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from .findings import Hit
-from .normalise import View, kana_pattern
+from .normalise import View, kana_pattern, literal_alternation
+from .sieve import SIEVE
 
 
 def _words(text: str) -> frozenset[str]:
@@ -182,6 +183,7 @@ _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 _EMAIL_GATE = re.compile(
     rf"[a-z0-9._%+\-][ \t\n]{{0,3}}(?:{_AT.pattern})[ \t\n]{{0,3}}(?:[a-z0-9]|{'|'.join(_KANA_LABELS)})"
 )
+_EMAIL_MARK = SIEVE.mark("email", _EMAIL_GATE)
 
 
 def _domain_labels(text: str, position: int, dot: re.Pattern[str]) -> list[tuple[str, int, bool]]:
@@ -205,7 +207,10 @@ def _domain_labels(text: str, position: int, dot: re.Pattern[str]) -> list[tuple
 def find_emails(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
-    if "at" not in text and "あっと" not in text and not _AT_SYMBOLS.search(text):
+    if view.marks is not None:
+        if _EMAIL_MARK not in view.marks:
+            return hits
+    elif not ("at" in text or "あっと" in text or _AT_SYMBOLS.search(text)):
         return hits
     if not _EMAIL_GATE.search(text):
         return hits
@@ -250,20 +255,30 @@ def find_emails(view: View) -> list[Hit]:
 
 # --- links -----------------------------------------------------------------------------------
 
+_SCHEME = r"(?:h(?:tt|xx|\*\*)ps?|ttps?)\s?:\s?/\s?/\s?"
 _URL = re.compile(
     rf"(?<![a-z0-9@._\-/])"
-    rf"(?P<scheme>(?:h(?:tt|xx|\*\*)ps?|ttps?)\s?:\s?/\s?/\s?)?"
+    rf"(?P<scheme>{_SCHEME})?"
     rf"(?P<host>{_LABEL}(?:{_DOT}{_LABEL}){{1,6}})"
     rf"(?P<path>(?::[0-9]{{2,5}})?/[^\s<>\"'」』）)\]、。]{{0,300}})?"
 )
 # What every host above holds: two labels and a dot between them.
 _URL_GATE = re.compile(rf"[a-z0-9]{_DOT}[a-z0-9]")
+# The sieve's mark: a link is reported when it has a scheme, or when its last label is a top-level
+# domain or ends the host of a known service (see find_links).
+_LAST_LABELS = _BARE_TLDS | {host.rsplit(".", 1)[-1] for host in _SERVICE_HOSTS}
+_URL_MARK = SIEVE.mark(
+    "link", re.compile(rf"{_SCHEME}|{_DOT}{literal_alternation(sorted(_LAST_LABELS))}")
+)
 
 
 def find_links(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
-    if not _URL_GATE.search(text):
+    if view.marks is not None:
+        if _URL_MARK not in view.marks:
+            return hits
+    elif not _URL_GATE.search(text):
         return hits
     for match in _URL.finditer(text):
         raw_host = match.group("host")
@@ -316,6 +331,7 @@ _SERVICE_NAMES = re.compile(
         r"|x(?=\s?(?:の|で)?\s?(?:アカウント|account|id|ID|\s?[:：]\s?@|で@))"
     )
 )
+_SERVICE_MARK = SIEVE.mark("service", _SERVICE_NAMES)
 _SERVICE_KINDS = [(kind, re.compile(kana_pattern(pattern))) for kind, pattern in _SERVICES.items()]
 # Names whose service depends on what follows them (the look-aheads above).
 _CONTEXT_NAMES = frozenset({"tg", "ig", "fb", "x"})
@@ -399,6 +415,8 @@ _STRICT_WORDS = frozenset({"line", "ig", "tg", "fb", "insta", "slack", "messenge
 def find_service_ids(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
+    if view.marks is not None and _SERVICE_MARK not in view.marks:
+        return hits
     for kind, name in _service_names(text):
         after = _ID_AFTER.match(text, name.end())
         explicit = after is not None and (
@@ -429,6 +447,7 @@ def find_service_ids(view: View) -> list[Hit]:
 
 
 _HANDLE = re.compile(r"(?<![a-z0-9._%+\-@])@(?P<h>[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?)")
+_HANDLE_MARK = SIEVE.mark("handle", _HANDLE)
 _HANDLE_CUE = re.compile(
     kana_pattern(
         r"dm|フォロー|follow|追加|add me|検索|search|ストーリー|プロフ|垢|アカウント|account|"
@@ -448,7 +467,7 @@ _CODE_WORDS = _words(
 def find_handles(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
-    if "@" not in text:
+    if "@" not in text or (view.marks is not None and _HANDLE_MARK not in view.marks):
         return hits
     for match in _HANDLE.finditer(text):
         handle = match.group("h")
@@ -482,9 +501,15 @@ _STANDALONE = re.compile(
 )
 
 
+_STANDALONE_MARK = SIEVE.mark("standalone", _STANDALONE)
+
+
 def find_standalone(view: View) -> list[Hit]:
     text = view.text
-    if not ("live:" in text or "wxid_" in text or "#" in text or "id" in text or "番号" in text):
+    if view.marks is not None:
+        if _STANDALONE_MARK not in view.marks:
+            return []
+    elif not ("live:" in text or "wxid_" in text or "#" in text or "id" in text or "番号" in text):
         return []
     return [
         (match.lastgroup or "website", match.start(), match.end())

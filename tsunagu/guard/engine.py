@@ -20,6 +20,7 @@ from .contacts import find_contacts
 from .findings import CONTACT_KINDS, Finding, Hit, ScanResult, verdict_of
 from .normalise import View, normalise
 from .phones import find_phones
+from .sieve import SIEVE
 from .solicitation import find_solicitation
 
 __all__ = ["ConversationScanner", "scan", "scan_with_context"]
@@ -53,6 +54,7 @@ def _resolve(hits: list[Hit]) -> list[Hit]:
 
 def _findings(text: str) -> list[Finding]:
     view = normalise(text)
+    view.marks = SIEVE.look(view.text)
     hits = _hits(view)
     if not hits:
         return []

@@ -147,13 +147,15 @@ class View:
     """A normalised text with, for each character, the original range it stands for.
 
     ``starts`` and ``ends`` are ``None`` while the view is the same length as the original and
-    each character stands for the original character at the same place.
+    each character stands for the original character at the same place. ``marks`` are what the
+    sieve saw in the text (see sieve.py); ``None`` when it did not look, and every detector runs.
     """
 
     text: str
     original: str
     starts: list[int] | None = None
     ends: list[int] | None = None
+    marks: frozenset[str] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original range covered by view characters ``start`` to ``end`` (exclusive)."""

@@ -17,6 +17,7 @@ import phonenumbers
 
 from .findings import Hit
 from .normalise import View, kana_pattern
+from .sieve import SIEVE
 
 _KANJI_DIGITS = {
     "〇": "0",
@@ -100,6 +101,22 @@ _TOKENS = re.compile(
     rf"|(?P<w>(?<![a-z])(?:{_WORD_ALT})(?![a-z]))|(?P<o>(?<=[0-9])o|o(?=[0-9]))"
 )
 _MIN_TOKENS = 7
+
+# The sieve's mark (see sieve.py): what every phone number found below holds. A number has eight
+# digits at least; each digit comes from a unit (an ASCII digit, a numeral, a reading), and a run
+# is a chain of units with up to three separators between them. So a number holds a chain of
+# eight units, or of four around a 十 or 拾, which may stand for two digits ("十" is 10).
+_UNIT = rf"(?:[0-9{_KANJI_CLASS}]|{_KANA_ALT}|{_WORD_ALT}|o)"
+_LINK = rf"{_SEPARATOR}{{0,3}}"
+_TEN = "[十拾]"
+_MARK = SIEVE.mark(
+    "phone",
+    re.compile(
+        rf"{_UNIT}(?:{_LINK}{_UNIT}){{7,}}"
+        rf"|(?:{_UNIT}{_LINK}){{3,}}{_TEN}|{_TEN}(?:{_LINK}{_UNIT}){{3,}}"
+        rf"|{_UNIT}{_LINK}{_TEN}(?:{_LINK}{_UNIT}){{2,}}|(?:{_UNIT}{_LINK}){{2,}}{_TEN}{_LINK}{_UNIT}"
+    ),
+)
 
 # Labels that make a number something other than a phone number, unless a phone word is near.
 _NOT_PHONE = re.compile(
@@ -270,7 +287,10 @@ def _check(text: str, groups: list[_Group], info: _Start) -> bool:
 def find_phones(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
-    if not _GATE.search(text) and not _GATE_WORDS.search(text):
+    if view.marks is not None:
+        if _MARK not in view.marks:
+            return hits
+    elif not _GATE.search(text) and not _GATE_WORDS.search(text):
         return hits
     for run in _RUN.finditer(text):
         if run.end() - run.start() < _MIN_TOKENS:

@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from .findings import Hit
 from .normalise import View, kana_pattern, literal_alternation
+from .sieve import SIEVE
 
 _APPS = (
     r"(?:line|ライン|skype|スカイプ|chatwork|チャットワーク|チャワ|discord|ディスコード|ディスコ|"
@@ -509,6 +510,11 @@ EN_FAMILIES = [
     for (kind, pattern), triggers in zip(_EN, _EN_TRIGGER.sets, strict=True)
 ]
 _EN_GATE = re.compile(r"[a-z][a-z][\s'][a-z]")
+# Each family is also a mark of the sieve: where it looked, only the families it saw run.
+_FAMILY_OF_MARK = {
+    **{SIEVE.mark(f"ja.{i:02d}", family[2]): ("ja", i) for i, family in enumerate(JA_FAMILIES)},
+    **{SIEVE.mark(f"en.{i:02d}", family[2]): ("en", i) for i, family in enumerate(EN_FAMILIES)},
+}
 
 # A refusal or warning after a Japanese phrase, in the same sentence.
 _JA_REFUSAL = re.compile(
@@ -558,19 +564,28 @@ def _english_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[s
 def find_solicitation(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
-    if _JA_ANCHOR.search(text):
-        for index in _JA_TRIGGER.families_of(text):
-            kind, _triggers, pattern = JA_FAMILIES[index]
-            for match in pattern.finditer(text):
-                start, end = match.span()
-                if _JA_REFUSAL.match(text, end, end + 40):
-                    continue
-                if _JA_REFUSAL_BEFORE.search(text, max(0, start - 40), start):
-                    continue
-                hits.append((kind, start, end))
-    if not _EN_GATE.search(text):
-        return hits
-    for index in _EN_TRIGGER.families_of(text):
+    marks = view.marks
+    if marks is None:
+        ja = _JA_TRIGGER.families_of(text)
+        en = _EN_TRIGGER.families_of(text)
+    else:
+        families = sorted(_FAMILY_OF_MARK[mark] for mark in marks if mark in _FAMILY_OF_MARK)
+        ja = [index for language, index in families if language == "ja"]
+        en = [index for language, index in families if language == "en"]
+    if ja and not _JA_ANCHOR.search(text):
+        ja = []
+    if en and not _EN_GATE.search(text):
+        en = []
+    for index in ja:
+        kind, _triggers, pattern = JA_FAMILIES[index]
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if _JA_REFUSAL.match(text, end, end + 40):
+                continue
+            if _JA_REFUSAL_BEFORE.search(text, max(0, start - 40), start):
+                continue
+            hits.append((kind, start, end))
+    for index in en:
         kind, _triggers, pattern = EN_FAMILIES[index]
         for match in _english_matches(pattern, text):
             start, end = match.span()

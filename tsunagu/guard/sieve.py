@@ -1,0 +1,214 @@
+"""A first look at a message with every detector's pattern at once.
+
+Each detector registers the patterns that every one of its findings must match somewhere in the
+view (its *marks*). Before the detectors run, the engine asks the sieve which marks the view holds;
+a detector whose marks are all absent is skipped, and the solicitation families run only where
+their own pattern may match. Most messages hold one or two marks, so most of the work of Python's
+regular-expression engine is never started.
+
+The first look is made with RE2's ``Set``, which matches all the marks in one pass over the text
+with a single automaton. RE2 has no look-arounds and reads some escapes differently, so each mark
+is translated on the way (look-arounds and word boundaries dropped, bounded repeats left open,
+``\\s`` spelt out as Python reads it): it may report a mark that the detector then does not find,
+but never misses one that it would find. Skipping is only ever an optimisation: without RE2 (a
+platform without a wheel), with the sieve turned off, or for a text it does not look at (very
+long, or not encodable as UTF-8), every detector runs, and the findings are the same
+(tests/guard/test_sieve.py checks this on the cases, their disguised variants and random text).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+try:  # pragma: no cover - the import succeeds or not depending on the platform
+    import re2 as _re2
+except ImportError:  # pragma: no cover
+    _re2 = None
+
+re2: Any = _re2
+
+__all__ = ["SIEVE", "Sieve", "python_to_re2"]
+
+# Python's \s in a str pattern is exactly str.isspace(); RE2's \s is ASCII only.
+_WHITESPACE = (
+    r"\t-\r\x1c-\x20\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+)
+_BOUNDED = re.compile(r"\{(\d+),(\d+)\}\??")
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+# Longer texts go to the detectors directly: they are rare, and the automaton's memory stays small.
+LONGEST = 4000
+# RE2 builds the automaton's states lazily within this budget; if a search ever ran out of it,
+# RE2 would report no match, so it is set far above what the marks need.
+_MEMORY = 64 << 20
+
+
+def python_to_re2(source: str) -> str:
+    """An RE2 pattern that matches wherever the Python pattern ``source`` matches.
+
+    ``\\s`` is written out as Python's whitespace; ``\\w`` becomes "not whitespace" (wider
+    than a word character); ``\\b`` is dropped; ``{m,n}`` becomes ``{m,}``. Each change can
+    only widen what the pattern matches. A look-ahead that ends a top-level alternative, or a
+    look-behind that starts one, becomes part of the match, which keeps whether the pattern
+    matches somewhere unchanged; other look-arounds, which RE2 does not have, are dropped. Named
+    groups become plain groups. Any other letter escape, and ``\\w`` inside a class (where widening it could
+    narrow a negated class), is refused rather than guessed.
+    """
+    out: list[str] = []
+    index = 0
+    depth = 0
+    in_class = False
+    while index < len(source):
+        ch = source[index]
+        if ch == "\\":
+            escaped = source[index + 1]
+            if escaped == "s":
+                out.append(_WHITESPACE if in_class else f"[{_WHITESPACE}]")
+            elif escaped == "w" and not in_class:
+                out.append(f"[^{_WHITESPACE}]")
+            elif escaped == "b" and not in_class:
+                pass
+            elif escaped.isalpha() and escaped not in "tnrfvx":
+                raise ValueError(f"escape \\{escaped} has no known RE2 reading")
+            else:
+                out.append(source[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            # a "]" right after "[" or "[^" is a literal in Python
+            if ch == "]" and out[-1] not in ("[", "[^"):
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if source.startswith("[^", index):
+                out.append("[^")
+                index += 2
+                continue
+        elif ch == "(":
+            if depth == 0 and source.startswith("(?=", index):
+                close = _group_end(source, index)
+                if close + 1 == len(source) or source[close + 1] == "|":
+                    out.append("(?:")
+                    index += 3
+                    depth += 1
+                    continue
+            if depth == 0 and source.startswith("(?<=", index) and (not out or out[-1] == "|"):
+                out.append("(?:")
+                index += 4
+                depth += 1
+                continue
+            if source.startswith(("(?=", "(?!", "(?<=", "(?<!"), index):
+                index = _group_end(source, index) + 1  # an assertion dropped: a wider pattern
+                continue
+            named = _NAMED_GROUP.match(source, index)
+            if named is not None:  # captures mean nothing to a first look
+                out.append("(?:")
+                index = named.end()
+                depth += 1
+                continue
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "{":
+            bounded = _BOUNDED.match(source, index)
+            if bounded is not None:
+                low = bounded.group(1)
+                out.append("*" if low == "0" else "{" + low + ",}")
+                index = bounded.end()
+                continue
+        out.append(ch)
+        index += 1
+    return "".join(out)
+
+
+def _group_end(source: str, start: int) -> int:
+    """The index of the ")" closing the group opened at ``source[start]``."""
+    depth = 0
+    index = start
+    while index < len(source):
+        ch = source[index]
+        if ch == "\\":
+            index += 2
+            continue
+        if ch == "[":
+            index += 1
+            if source.startswith("^", index):
+                index += 1
+            if source.startswith("]", index):  # a literal "]" first in a class
+                index += 1
+            while source[index] != "]":
+                index += 2 if source[index] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    raise ValueError(f"unbalanced group at {start}")
+
+
+class Sieve:
+    """Marks registered by the detectors, looked for in one pass."""
+
+    def __init__(self) -> None:
+        self._marks: dict[str, str] = {}
+        self._names: list[str] = []
+        self._set: Any = None
+        self._lock = threading.Lock()
+        self.enabled = re2 is not None
+
+    def mark(self, name: str, pattern: re.Pattern[str]) -> str:
+        """Register ``pattern`` under ``name``; every finding of its detector matches it."""
+        if self._set is not None:
+            raise RuntimeError("marks are registered when the detectors are imported")
+        self._marks[name] = python_to_re2(pattern.pattern)
+        return name
+
+    @property
+    def marks(self) -> dict[str, str]:
+        return dict(self._marks)
+
+    def look(self, text: str) -> frozenset[str] | None:
+        """The marks ``text`` may hold, or None when there was no first look (run everything)."""
+        if not self.enabled or len(text) > LONGEST:
+            return None
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: RE2 reads only valid UTF-8
+            return None
+        found = (self._set or self._compile()).Match(data)
+        if not found:
+            return frozenset()
+        names = self._names
+        return frozenset([names[index] for index in found])
+
+    @contextlib.contextmanager
+    def disabled(self) -> Iterator[None]:
+        """Run every detector on every message, as on a platform without RE2."""
+        before = self.enabled
+        self.enabled = False
+        try:
+            yield
+        finally:
+            self.enabled = before
+
+    def _compile(self) -> Any:
+        with self._lock:
+            if self._set is None:
+                options = re2.Options()
+                options.max_mem = _MEMORY
+                marks = re2.Set.SearchSet(options)
+                names = sorted(self._marks)
+                for name in names:
+                    marks.Add(self._marks[name])
+                marks.Compile()
+                self._names = names
+                self._set = marks
+            return self._set
+
+
+SIEVE = Sieve()
