@@ -412,6 +412,18 @@ _NOT_ID = _words(
 _STRICT_WORDS = frozenset({"line", "ig", "tg", "fb", "insta", "slack", "messenger", "threads"})
 
 
+# An ID given before the service is named: "ID: yuta.1122 ←ラインです"
+_ID_BEFORE = re.compile(
+    kana_pattern(r"(?:id|アカウント|account|ユーザー名|username)\s{0,2}[:：]\s{0,2}[「『\"']?@?")
+    + _ID
+    + kana_pattern(r"[」』\"']?\s{0,2}(?:←|<-+|⇐|👈|\(|（|は|が|って|の|=|:|：)?\s{0,2}$")
+)
+
+
+def _id_before(text: str, name: re.Match[str]) -> re.Match[str] | None:
+    return _ID_BEFORE.search(text, max(0, name.start() - 50), name.start())
+
+
 def find_service_ids(view: View) -> list[Hit]:
     text = view.text
     hits: list[Hit] = []
@@ -424,8 +436,12 @@ def find_service_ids(view: View) -> list[Hit]:
         )
         if after is None or not explicit:
             after = _ID_NEARBY.search(text, name.end(), min(len(text), name.end() + 30))
+        before = None
         if after is None:
-            continue
+            before = _id_before(text, name)
+            if before is None:
+                continue
+            after = before
         identifier = after.group("id")
         if identifier in _NOT_ID or identifier.rstrip("._-") in _NOT_ID:
             continue
@@ -442,7 +458,60 @@ def find_service_ids(view: View) -> list[Hit]:
                 continue
         if identifier.isdigit() and len(identifier) < 5:
             continue
-        hits.append((kind, name.start(), after.end("id")))
+        if before is not None:
+            hits.append((kind, before.start("id"), name.end()))
+        else:
+            hits.append((kind, name.start(), after.end("id")))
+    return hits
+
+
+# --- an address given in two parts ----------------------------------------------------------
+
+_MAIL_PROVIDERS = kana_pattern(
+    r"(?:gmail|googlemail|yahoo|ymail|outlook|hotmail|icloud|docomo|ezweb|softbank|"
+    r"じーめーる|ジーメール|やふー|ヤフー|ドコモ)"
+)
+# "gmailのアドレスは suzuki.taro.1990 です", "@以降はgmailで"
+_PROVIDER_LOCAL = re.compile(
+    _MAIL_PROVIDERS
+    + kana_pattern(
+        r"(?:の|で)?(?:アドレス|メアド|メールアドレス|メール|address|id)\s{0,2}(?:は|:|：|is)\s{0,2}[「『\"']?"
+    )
+    + r"(?P<local>[a-z0-9][a-z0-9._%+\-]{2,63})(?![a-z0-9._%+\-]*@)"
+)
+_AFTER_AT = re.compile(
+    kana_pattern(
+        r"(?:@|あっとまーく|アットマーク|あっと)\s?(?:以降|の後|のあと|から後|より後|の後ろ|から先|以下|のうしろ)"
+        r"(?:は|が)?\s?[「『\"']?"
+    )
+    + _MAIL_PROVIDERS
+)
+_LOCAL_TOKEN = re.compile(r"(?<![a-z0-9._%+\-@])[a-z][a-z0-9._%+\-]{2,63}(?![a-z0-9@])")
+_SPLIT_MARK = SIEVE.mark("email_split", re.compile(_MAIL_PROVIDERS))
+
+
+def find_split_emails(view: View) -> list[Hit]:
+    text = view.text
+    hits: list[Hit] = []
+    if view.marks is not None and _SPLIT_MARK not in view.marks:
+        return hits
+    for match in _PROVIDER_LOCAL.finditer(text):
+        local = match.group("local")
+        if any(ch.isalpha() for ch in local) and local not in _NOT_ID:
+            hits.append(("email", match.start(), match.end("local")))
+    after = _AFTER_AT.search(text)
+    if after is not None:
+        # the part before the "@" is a word with a dot, an underscore or a digit in it
+        for token in _LOCAL_TOKEN.finditer(text):
+            word = token.group()
+            if (
+                word in _PROVIDERS
+                or word in _NOT_ID
+                or not any(ch in "._" or ch.isdigit() for ch in word)
+            ):
+                continue
+            hits.append(("email", min(token.start(), after.start()), max(token.end(), after.end())))
+            break
     return hits
 
 
@@ -524,4 +593,5 @@ def find_contacts(view: View) -> list[Hit]:
         *find_service_ids(view),
         *find_handles(view),
         *find_standalone(view),
+        *find_split_emails(view),
     ]

@@ -191,7 +191,8 @@ def _digit_value(script: str, value: str) -> str:
     return "0"  # the letter o between digits
 
 
-def _is_international(digits: str) -> bool:
+def _is_international(digits: str, *, context: bool = False) -> bool:
+    """A valid number with its country code; merely a possible one beside a phone word."""
     if not 8 <= len(digits) <= 15:
         return False
     candidates = [digits]
@@ -203,7 +204,7 @@ def _is_international(digits: str) -> bool:
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_possible_number(number) and (
-            phonenumbers.is_valid_number(number) or number.country_code == 81
+            context or number.country_code == 81 or phonenumbers.is_valid_number(number)
         ):
             return True
     return False
@@ -276,9 +277,11 @@ def _check(text: str, groups: list[_Group], info: _Start) -> bool:
     if _looks_like_list(groups):
         return False
     if info.plus or (digits.startswith("00") and not digits.startswith("000")):
-        return _is_international(digits if info.plus else digits[2:])
+        return _is_international(digits if info.plus else digits[2:], context=info.context)
     if _is_domestic(digits):
         return True
+    if info.context and digits[0] == "0" and digits[1] != "0" and 10 <= len(digits) <= 12:
+        return True  # right after a phone word, a Japanese number with a digit too many
     if info.context or info.paren:
         return _is_north_american(digits) or (info.context and _is_international(digits))
     return False

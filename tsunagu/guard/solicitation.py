@@ -20,12 +20,12 @@ _APPS = (
     r"(?:line|ライン|skype|スカイプ|chatwork|チャットワーク|チャワ|discord|ディスコード|ディスコ|"
     r"telegram|テレグラム|wechat|ウィーチャット|whatsapp|ワッツアップ|instagram|インスタ|"
     r"twitter|ツイッター|facebook|フェイスブック|messenger|メッセンジャー|slack|スラック|"
-    r"zoom|ズーム|teams|チームズ|google\s?meet|meet|signal|kakao|カカオ|tiktok|dm|gmail|"
+    r"zoom|ズーム|teams|チームズ|google\s?meet|meet|signal|kakao|カカオ|tiktok|linkedin|リンクトイン|dm|gmail|"
     r"メール|メアド|e-?mail|電話|携帯|sms|ショートメール|ショートメッセージ|個人アカウント|snsの?|sns)"
 )
 _TALK = (
     r"(?:ご?連絡|やり取り|やりとり|お?話|相談|続き|打ち?合わ?せ|会議|面談|通話|移|つなが|繋が|"
-    r"交換|招待|追加|友達|友だち|登録|ご?返信|メッセ|詳細|詳しく|送|お?送り|やりま|しましょう|"
+    r"交換|招待|追加|友達|友だち|登録|ご?返信|メッセ|詳細|詳しく|送|お?送り|やりま|しましょう|しませ|報告|"
     r"コンタクト|お?問い?合わ?せ|説明|共有|ください|下さい|お願い|します|できます|いただけ|頂け)"
 )
 _NOUN_OWNERS = (
@@ -60,7 +60,8 @@ _JA = [
         r"(?:外部|サイト外|ここ以外|ほか|他|別|個別|個人的|プライベート|オフライン)(?:の|に|で)?"
         r"(?:ツール|サービス|アプリ|チャット|場所|方法|連絡手段|手段|sns|窓口|ところ|ルート)?"
         r"(?:で|に|へ|から)(?:の)?(?:ご|お)?"
-        r"(?:連絡|やり取り|やりとり|話|相談|続き|移|つなが|繋が|取引|契約|打ち合わせ|コンタクト|送)",
+        r"(?:連絡|やり取り|やりとり|話|相談|続き|移|つなが|繋が|取引|契約|打ち合わせ|コンタクト|送|"
+        r"払|支払|振込|振り込|決済|精算)",
     ),
     (
         "solicit_contact",
@@ -128,11 +129,12 @@ _JA = [
     ),
     (
         "solicit_no_escrow",
-        r"(?:仮払い|エスクロー|契約|入金|支払い?|決済|発注|ご依頼)(?:の|を|は|が)?"
+        r"(?:仮払い|エスクロー|契約|入金|支払い?|決済|発注|ご依頼)(?:の?(?:確認|完了|手続き|処理))?(?:の|を|は|が)?"
         r"(?:前に?|前で|まだ|より前|より先|を待たず|待たず|を待たないで|なし|無し|せず|しないで|不要|"
         r"いらない|要らない|抜き|は後|はあと|は後で|は後ほど|あとで|後回し|は省略|省略|はなし|はいい|は結構)"
         r"(?:に|で|でも|のまま|ですが|だけど|ですけど|ので|から)?[^。！？!?\n]{0,20}"
-        r"(?:作業|着手|開始|始め|進め|取りかか|取り掛か|スタート|制作|納品|送って|書いて|作って|とりかか|お願い|対応)",
+        r"(?:作業|着手|開始|始め|進め|取りかか|取り掛か|スタート|制作|納品|送って|書いて|作って|とりかか|お願い|対応|"
+        r"作っ|書い|やっ|仕上げ)",
     ),
     (
         "solicit_no_escrow",
@@ -144,6 +146,55 @@ _JA = [
         "solicit_no_escrow",
         r"(?:後払い|あと払い|後払|納品後に?直接|完成後に?直接|終わってから直接|成果物を?見てから)(?:で|に|にし|でも|の方|払|お?支払)",
     ),
+    # "Chatworkお使いですか？", "WeChat持ってますか", "LINEやってます？": asking whether the other
+    # side is on an outside app is the first step of moving there
+    (
+        "solicit_contact",
+        _APPS
+        + r"(?:は|って|を|の?アカウント(?:は|を)?)?(?:お使い|使って|使われて|持って|お持ち|やって|"
+        r"されて|登録して|入って)(?:い|らっしゃい)?(?:ます|ません|る|てる|です|でしょう)?(?:か|[？?])",
+    ),
+    # "…テレグラムやってたらそっちで話したい", "WeChat…そちらの方が便利です"
+    (
+        "solicit_contact",
+        _APPS + r"[^\n]{0,40}?(?:そちら|そっち|あちら|あっち)(?:で|に|へ|の方|のほう)(?:が|で|に)?"
+        r"[^。！？!?\n]{0,10}?(?:話|やり取り|やりとり|連絡|移|切り替え|続き|相談|打ち合わせ|メッセ|便利|早い|楽)",
+    ),
+    # "…サーバー入ってもらえますか" after naming the app
+    (
+        "solicit_contact",
+        _APPS + r"[^\n]{0,40}?(?:サーバー|グループ|ワークスペース|チャンネル|ルーム)(?:に|へ)?"
+        r"(?:入って|参加して|参加を|招待|来て|ジョイン)",
+    ),
+    # "外で契約し直しませんか", "外で払わせて"
+    (
+        "solicit_contact",
+        r"(?<![海社案意以国屋郊域県野圏対場枠口])外(?:で|に|へ|の方で)(?:の)?(?:ご|お)?"
+        r"(?:連絡|やり取り|やりとり|話|相談|取引|契約|払|支払|振込|振り込|決済|精算|会い|打ち合わせ)",
+    ),
+    # "やり取りは外部のツールで", "支払いは直接"
+    (
+        "solicit_contact",
+        r"(?:やり取り|やりとり|連絡|取引|支払い?|決済|契約|打ち合わせ|振込|振り込み)(?:は|を|だけ|のみ)"
+        r"(?:外部|サイト外|ここ以外|別の?(?:ツール|アプリ|サービス)|他の?(?:ツール|アプリ|サービス)|個人的に|直接|プライベート)",
+    ),
+    # "普段使ってる連絡手段に切り替えたい"
+    (
+        "solicit_contact",
+        r"(?:連絡手段|連絡方法|連絡ツール|やり取りの?(?:手段|方法|ツール))(?:を|に|へ)?(?:切り替え|変更|変え|移行|移)",
+    ),
+    # "着手金だけ先に直接いただければ"
+    (
+        "solicit_payment",
+        r"(?:着手金|前金|手付金|代金|報酬|料金|費用|お金|お支払い)[^。！？!?\n]{0,10}?直接"
+        r"(?:いただ|頂|もら|貰|受け取|お受け取|振り込|払)",
+    ),
+    # "私のサイトが出てくるので、そこのフォームから連絡ください"
+    (
+        "solicit_contact",
+        r"(?:私|僕|わたし|自分|弊社|当社|うち)の(?:サイト|ホームページ|hp|ブログ|ウェブサイト|webサイト|"
+        r"ポートフォリオサイト)[^。！？!?\n]{0,25}?(?:連絡|問い合わせ|メッセージ|dm)",
+    ),
 ]
 
 _EN = [
@@ -151,7 +202,7 @@ _EN = [
         "solicit_contact",
         r"\b(?:contact|reach|message|text|ping|dm|email|e-mail|mail|call|whatsapp|add|find|follow|"
         r"hit|write to|talk to|chat with|connect with|catch)\s(?:me|us)\s(?:directly|"
-        r"privately|personally|outside|off|on|via|through|over|by|at)\b"
+        r"privately|personally|outside|off|on|via|through|over|by|at|there)\b"
         r"(?!\s(?:the\s)?(?:platform|tsunagu|here|this\s(?:site|platform|chat|thread)))",
     ),
     (
@@ -252,6 +303,36 @@ _EN = [
         r"\b(?:escrow|milestone|funding|deposit)\b[^.!?\n]{0,20}?\b(?:later|afterwards|not\sneeded|"
         r"isn'?t\sneeded|unnecessary|after\syou)",
     ),
+    (
+        "solicit_contact",
+        r"\b(?:do\syou\s(?:have|use)|are\syou\s(?:on|using)|r\su\son|you\son)\s(?:a\s|an\s)?"
+        r"(?:whatsapp|telegram|skype|discord|wechat|signal|line|kakao|viber|instagram|linkedin|slack|"
+        r"messenger|facebook|zoom|google\s?meet|gmail|an\semail|email)\b"
+        r"(?!\s(?:business|api|bot|stickers?|ads|integration|marketing|experience|for\swork\sprojects))",
+    ),
+    (
+        "solicit_contact",
+        r"\boutside\s(?:of\s)?(?:here|this\s(?:chat|app|site|platform|thread))\b"
+        r"|\b(?:settle|pay|deal|transact|do\sbusiness|send\smoney)\b[^.!?\n]{0,20}?\boutside\b"
+        r"(?!\s(?:of\s)?(?:office|business|working|japan|hours|the\soffice))",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:work\stogether|deal|do\sbusiness|collaborate|continue\sworking|transact)\s"
+        r"(?:together\s)?directly\b"
+        r"|\b(?:find|search)\s(?:me|my\sname|for\sme)\s(?:on|in)\s(?:linkedin|facebook|instagram|"
+        r"twitter|telegram|skype|discord|wechat|line)\b",
+    ),
+    (
+        "solicit_no_escrow",
+        r"\b(?:started|starting|begun|began|working|proceeded|going\sahead)\b[^.!?\n]{0,60}?"
+        r"\b(?:even\sthough|although|though|while|before)\b[^.!?\n]{0,40}?\b(?:funded|escrow|deposit)",
+    ),
+    (
+        "solicit_no_escrow",
+        r"\b(?:start|begin|get\sstarted|jump\sin)\s(?:right\s)?(?:now|today|immediately|right\saway)\b"
+        r"[^.!?\n]{0,40}?\bfund\w*\b[^.!?\n]{0,30}?\b(?:whenever|later|any\s?time|after)",
+    ),
 ]
 
 # Each family runs only when the view holds one of its trigger words: every match of the family
@@ -299,6 +380,8 @@ _APP_TRIGGERS = (
         "kakao",
         "かかお",
         "tiktok",
+        "linkedin",
+        "りんくといん",
         "dm",
         "gmail",
         "めーる",
@@ -390,6 +473,25 @@ _JA_TRIGGERS: list[tuple[str, ...]] = [
     ("仮払い", "えすくろー", "契約", "入金", "支払", "決済", "発注", "依頼"),
     ("先", "とりあえず", "ひとまず", "前倒し", "仮払い前", "契約前", "発注前"),
     ("後払", "あと払い", "直接", "見てから"),
+    _APP_TRIGGERS,
+    _APP_TRIGGERS,
+    _APP_TRIGGERS,
+    ("外",),
+    (
+        "やり取り",
+        "やりとり",
+        "連絡",
+        "取引",
+        "支払",
+        "決済",
+        "契約",
+        "打ち合わせ",
+        "振込",
+        "振り込み",
+    ),
+    ("連絡手段", "連絡方法", "連絡つーる", "やり取り"),
+    ("着手金", "前金", "手付金", "代金", "報酬", "料金", "費用", "お金", "お支払い"),
+    ("私", "僕", "わたし", "自分", "弊社", "当社", "うち"),
 ]
 _EN_TRIGGERS: list[tuple[str, ...]] = [
     ("me", "us"),
@@ -409,6 +511,11 @@ _EN_TRIGGERS: list[tuple[str, ...]] = [
     ("escrow", "milestone", "funding", "deposit", "fund the"),
     ("fund", "pay"),
     ("escrow", "milestone", "funding", "deposit"),
+    ("you", "r u"),
+    ("outside",),
+    ("directly", "find", "search"),
+    ("though", "while", "before"),
+    ("fund",),
 ]
 assert len(_JA_TRIGGERS) == len(_JA) and len(_EN_TRIGGERS) == len(_EN)
 
@@ -524,7 +631,7 @@ _JA_REFUSAL = re.compile(
         r"しません(?!か)|いたしません(?!か)|致しません(?!か)|禁止|違反|ng|だめ|ダメ|不可|お控え|控え|"
         r"遠慮|お断り|しないで|しないよう|しない(?![かの？?])|ません(?![かが])|ないで|なりません|いけません|"
         r"通報|報告して|ご注意|注意して|気をつけ|気を付け|持ちかけ|持ち掛け|応じ|求められ|誘われ|"
-        r"言われ|ないように|お受けでき|受け付けて|規約|ルール|しないこと|避けて)"
+        r"言われ|ないように|お受けでき|受け付けて|規約|ルール|しないこと|避けて|難しい|難しく|厳しい|無理)"
     )
 )
 _JA_REFUSAL_BEFORE = re.compile(
@@ -542,6 +649,20 @@ _EN_REFUSAL_AFTER = re.compile(
     r"prohibited|against\sthe\s(?:rules|terms|tos|policy)|forbidden|violat|is\sagainst|banned)"
 )
 _JA_ANCHOR = re.compile(r"[ぁ-んァ-ヶ一-龠]")
+# A phrase quoted as the words of a button or banner being designed: 「LINEで友だち追加」ボタン
+_LABEL_AFTER = re.compile(
+    kana_pattern(
+        r"[^「」『』\"“”\n]{0,20}[」』\"”]\s?(?:の|という|と)?\s?"
+        r"(?:ボタン|バナー|リンク|テキスト|文言|画像|アイコン|メニュー|見出し|コピー|キャッチ|表示|button|banner|label|cta)"
+    )
+)
+_QUOTE_OPEN = re.compile(r"[「『\"“][^「」『』\"“”\n]{0,20}$")
+
+
+def _quoted_label(text: str, start: int, end: int) -> bool:
+    return bool(
+        _QUOTE_OPEN.search(text, max(0, start - 20), start) and _LABEL_AFTER.match(text, end)
+    )
 
 
 def _english_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -584,6 +705,8 @@ def find_solicitation(view: View) -> list[Hit]:
                 continue
             if _JA_REFUSAL_BEFORE.search(text, max(0, start - 40), start):
                 continue
+            if _quoted_label(text, start, end):
+                continue
             hits.append((kind, start, end))
     for index in en:
         kind, _triggers, pattern = EN_FAMILIES[index]
@@ -593,5 +716,159 @@ def find_solicitation(view: View) -> list[Hit]:
                 continue
             if _EN_REFUSAL_AFTER.match(text, end, end + 40):
                 continue
+            if _quoted_label(text, start, end):
+                continue
             hits.append((kind, start, end))
+    if not hits:
+        hits = find_cue_solicitation(view)
     return hits
+
+
+# --- cues: an outside channel and a request in the same stretch of talk ----------------------
+#
+# The families above are phrases; people ask in many more ways ("微信やってますか？…そっちで",
+# "銀行振込で直接でも大丈夫ですか？", "Can we do the payment outside Upwork?"). A message also
+# counts as solicitation when a sentence names an outside channel (an app, a way of paying
+# outside, another site) and asks for something: a question, a proposal, a wish. The channel does
+# not count when it is the subject of the work ("LINEスタンプ", "PayPal決済の導入", "Discord bot"),
+# and the sentence does not count when it refuses, or speaks of the platform's own tools.
+
+# Channels that are always the way to talk or pay somewhere else.
+_ELSEWHERE = kana_pattern(
+    r"別の?サイト|他の?サイト|ほかの?サイト|外部サイト|外部の?サービス|outside\s(?:of\s)?[a-z]+|off[-\s]?platform"
+)
+_CHANNEL = re.compile(
+    _ELSEWHERE
+    + "|"
+    + kana_pattern(
+        r"line|ライン|skype|スカイプ|chatwork|チャットワーク|チャワ|discord|ディスコード|ディスコ|"
+        r"telegram|テレグラム|wechat|微信|ウィーチャット|whatsapp|ワッツアップ|signal|viber|kakao|カカオ|"
+        r"messenger|メッセンジャー|zoom|ズーム|google\s?meet|teams|チームズ|slack|スラック|instagram|"
+        r"インスタ|facebook|フェイスブック|linkedin|リンクトイン|"
+        r"paypal|ペイパル|paypay|ペイペイ|銀行振込|銀行振り込み|振込|振り込み|現金|手渡し|wise|venmo|"
+        r"payoneer|zelle|bank\s?transfer|wire\s?transfer|crypto|usdt|bitcoin|ビットコイン|"
+        r"upwork|fiverr|freelancer\.com|lancers|ランサーズ|crowdworks|クラウドワークス|"
+        r"coconala|ココナラ|ビザスク|タイムチケット"
+    )
+)
+# What makes the channel the subject of the work rather than the way to talk or pay.
+_WORK_AFTER = re.compile(
+    kana_pattern(
+        r"\s?(?:の|で|を|に|用|向け|って)?\s?(?:スタンプ|公式|運用|構築|設定|開発|bot|ボット|api|sdk|広告|ads|"
+        r"マニュアル|使い方|連携|導入|集客|投稿|画面|デザイン|business|integration|webhook|sticker|"
+        r"marketing|campaign|template|テンプレ|プラグイン|plugin|ウェビナー|配信|ライブ|ミニアプリ|liff|"
+        r"ボタン|実装|組み込|チェックアウト|checkout|ショップ|フォロワー|リール|ストーリー|ハッシュタグ|"
+        r"キャンペーン|分析|通知|workflow|ワークフロー|アイコン|バナー|ロゴ|素材|画像|動画|記事|翻訳|"
+        r"代行|制作|作成|決済(?:の|を)?(?:導入|実装|組み込|連携|ボタン|画面|システム|機能)|"
+        r"手数料|サポート|ヘルプ|規約|の仕様|version|バージョン|アップデート|update|app\sdevelopment|"
+        r"ads?\b|feed|フィード|グループ運営|コミュニティ運営|チャンネル設計|サーバー構築|サーバーの構築)"
+    )
+)
+_REQUEST = re.compile(
+    kana_pattern(
+        r"ませんか|ましょう|ますか|でしょうか|ですか|できますか|できたら|できれば|出来たら|出来れば|"
+        r"いいですか|いいでしょうか|大丈夫|構いません|かまいません|可能|たい|ほしい|欲しい|下さい|"
+        r"ください|お願い|嬉しい|うれしい|助かり|どう|いかが|ok|おk|[?？]|can\swe|could\swe|shall\swe|"
+        r"let'?s|would\syou|can\syou|could\syou|is\sit\sok|okay|possible|prefer|wanna|want\sto|"
+        r"how\sabout|why\snot|i'?d\slike|would\sbe\s(?:easier|better|faster)"
+    )
+)
+_ON_PLATFORM = re.compile(
+    kana_pattern(
+        r"仮払い|エスクロー|ウォレット|チャージ|tsunagu|つなぐ|ツナグ|当サイト|このサイト|こちらのサイト|"
+        r"サイト内|サイト上|プラットフォーム(?:内|上|経由|の)|ここで|ここの|escrow|wallet|top[-\s]?up|"
+        r"through\sthe\splatform|on\sthe\splatform|via\sthe\splatform|on\shere|in\sthis\schat"
+    )
+)
+_CUE_REFUSAL = re.compile(
+    kana_pattern(
+        r"できません(?!か)|出来ません(?!か)|できない(?![かの？?])|禁止|規約|違反|お控え|控えて|遠慮|お断り|"
+        r"しないで|だめ|ダメ|不可|ng(?![a-z])|can'?t|cannot|not\sallowed|against\s(?:the|our)|won'?t|"
+        r"never|prohibited|not\spermitted|isn'?t\sallowed|rather\snot|no\sway"
+    )
+)
+# The channel as the way to talk or pay: "LINEで", "スカイプかズームで", "WeChatお持ちですか",
+# "PayPal決済で", "on WhatsApp", "via PayPal"; not "LINEの太さ", "インスタ映え", "Teams会議の議事録".
+_MEDIUM_AFTER = re.compile(
+    kana_pattern(
+        r"\s?(?:決済|払い|送金|支払い?)?\s?(?:で|にて|に(?:移|切り替|変え|して)|へ|経由|の方|のほう|とか|"
+        r"か\s?(?=[a-zぁ-んァ-ヶ一-龠])|や(?=\s?[a-zァ-ヶ一-龠])|"
+        r"(?:は|を|って|も|の?アカウント(?:は|を)?)?\s?(?:お使い|使って|使われて|使い|持って|お持ち|やって|"
+        r"されて|利用|登録|入って|ある|あり)|\s(?:call|chat|instead|is\s(?:easier|better|faster)|"
+        r"would\sbe|works?\sbetter|or\s)|[?？])"
+    )
+)
+_MEDIUM_BEFORE = re.compile(
+    r"(?:on|via|over|through|by|using|use|in|to|have|got|with|onto|prefer)\s(?:a\s|an\s|my\s|your\s)?$"
+)
+_ALWAYS_MEDIUM = re.compile(kana_pattern(r"別|他|ほか|外部|outside|off"))
+# The sieve's mark: a channel with a medium after it or a preposition before it, or a channel that
+# is always a medium (another site, outside, off-platform): what _channel_in asks for.
+_CUE_MARK = SIEVE.mark(
+    "cue",
+    re.compile(
+        rf"(?:{_CHANNEL.pattern})(?:{_MEDIUM_AFTER.pattern})"
+        rf"|(?:{_MEDIUM_BEFORE.pattern.removesuffix('$')})(?:{_CHANNEL.pattern})"
+        rf"|{_ELSEWHERE}"
+    ),
+)
+_DELIVERABLE = re.compile(
+    kana_pattern(
+        r"(?:背景|画像|資料|マニュアル|テンプレート|テンプレ|記事|議事録|デザイン|バナー|教材|動画|スライド|"
+        r"文字起こし|翻訳|原稿|ロゴ|アイコン|スタンプ)(?:を|の|も)?\s?(?:作|制作|デザイン|翻訳|書|編集|起こ|納品)"
+    )
+)
+_SENTENCE = re.compile(r"[^。！!？?\n]*(?:[。！!？?\n]+|$)")
+_ASKS = re.compile(r"(?:か|[?？])[。！!？?\s]*$")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        if match.end() > match.start():
+            spans.append(match.span())
+    return spans
+
+
+def _channel_in(text: str, start: int, end: int) -> re.Match[str] | None:
+    for channel in _CHANNEL.finditer(text, start, end):
+        begin = channel.start()
+        if begin > 0 and "a" <= text[begin - 1] <= "z" and channel.group()[0].isascii():
+            continue  # inside a word: "online", "deadline"
+        after = text[channel.end() : channel.end() + 1]
+        if channel.group()[-1].isascii() and channel.group()[-1].isalpha() and "a" <= after <= "z":
+            continue
+        if _WORK_AFTER.match(text, channel.end()):
+            continue
+        word = channel.group()
+        if not (
+            _ALWAYS_MEDIUM.match(word)
+            or _MEDIUM_AFTER.match(text, channel.end())
+            or _MEDIUM_BEFORE.search(text, max(0, begin - 16), begin)
+        ):
+            continue
+        if _DELIVERABLE.search(text, start, end):
+            continue
+        return channel
+    return None
+
+
+def find_cue_solicitation(view: View) -> list[Hit]:
+    text = view.text
+    if view.marks is not None and _CUE_MARK not in view.marks:
+        return []
+    sentences = _sentences(text)
+    for index, (start, end) in enumerate(sentences):
+        channel = _channel_in(text, start, end)
+        if channel is None or _quoted_label(text, channel.start(), channel.end()):
+            continue
+        finish = end
+        request = _REQUEST.search(text, channel.end(), end) or _REQUEST.search(text, start, end)
+        if request is None and _ASKS.search(text, start, end) is None:
+            continue
+        if request is None and index + 1 < len(sentences):
+            finish = sentences[index + 1][1]  # "微信やってますか？" and what follows it
+        if _ON_PLATFORM.search(text, start, finish) or _CUE_REFUSAL.search(text, start, finish):
+            continue
+        return [("solicit_contact", channel.start(), finish if request is None else request.end())]
+    return []
