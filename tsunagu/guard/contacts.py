@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .findings import Hit
-from .normalise import View, kana_pattern, literal_alternation
+from .normalise import View, inside_katakana_word, kana_pattern, literal_alternation
 from .sieve import SIEVE
 
 
@@ -430,6 +430,8 @@ def find_service_ids(view: View) -> list[Hit]:
     if view.marks is not None and _SERVICE_MARK not in view.marks:
         return hits
     for kind, name in _service_names(text):
+        if inside_katakana_word(view, name.start()):
+            continue  # "オンラインID": the end of a longer katakana word
         after = _ID_AFTER.match(text, name.end())
         explicit = after is not None and (
             after.group("marker") or after.group("sep") or after.group("at")

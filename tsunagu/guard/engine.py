@@ -18,7 +18,7 @@ from collections.abc import Hashable, Sequence
 
 from .contacts import find_contacts
 from .findings import CONTACT_KINDS, Finding, Hit, ScanResult, verdict_of
-from .normalise import View, normalise
+from .normalise import REWRITE_MARKS, View, fold, rewrite
 from .phones import find_phones
 from .sieve import SIEVE
 from .solicitation import find_solicitation
@@ -53,8 +53,14 @@ def _resolve(hits: list[Hit]) -> list[Hit]:
 
 
 def _findings(text: str) -> list[Finding]:
-    view = normalise(text)
-    view.marks = SIEVE.look(view.text)
+    view = fold(text)
+    marks = SIEVE.look(view.text)
+    if marks is None or not marks.isdisjoint(REWRITE_MARKS):
+        rewritten = rewrite(view)
+        if rewritten is not view:
+            view = rewritten
+            marks = SIEVE.look(view.text)
+    view.marks = marks
     hits = _hits(view)
     if not hits:
         return []

@@ -18,7 +18,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["View", "kana_pattern", "normalise"]
+from .sieve import SIEVE
+
+__all__ = ["View", "fold", "inside_katakana_word", "kana_pattern", "normalise", "rewrite"]
 
 # Characters dropped from the view: zero-width and formatting characters, variation selectors,
 # the combining keycap (so "1️⃣" reads "1"), skin-tone modifiers, tag characters, fillers.
@@ -217,6 +219,24 @@ class View:
         return View(text, self.original, new_starts, new_ends)
 
 
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc\uff66-\uff9f]")
+
+
+def inside_katakana_word(view: View, start: int) -> bool:
+    """Whether the view's ``start`` is katakana glued to katakana before it in the original.
+
+    The view reads katakana as hiragana, so "らいん" is also the end of "オンライン" and
+    "ガイドライン"; the original tells the two apart.
+    """
+    begin = view.span(start, start + 1)[0]
+    original = view.original
+    return (
+        0 < begin < len(original)
+        and _KATAKANA.match(original, begin) is not None
+        and _KATAKANA.match(original, begin - 1) is not None
+    )
+
+
 def _slow_fold(text: str) -> View:
     out: list[str] = []
     starts: list[int] = []
@@ -291,9 +311,27 @@ def _apply_substitutions(view: View) -> View:
     return view
 
 
+# The sieve's marks for the rewrites below: where neither is seen, fold() alone gives the view.
+REWRITE_MARKS = frozenset(
+    {
+        SIEVE.mark("spaced", _SPACED),
+        SIEVE.mark("substitution", re.compile(f"replace|{_SUBSTITUTION_GATE.pattern}")),
+    }
+)
+
+
 def normalise(text: str) -> View:
     """Fold ``text`` into the view that the detectors read."""
-    view = _slow_fold(text) if _ODD.search(text) else View(text.translate(_BMP_TABLE), text)
+    return rewrite(fold(text))
+
+
+def fold(text: str) -> View:
+    """One character for one: widths, case, kana and digit forms folded, invisible ones dropped."""
+    return _slow_fold(text) if _ODD.search(text) else View(text.translate(_BMP_TABLE), text)
+
+
+def rewrite(view: View) -> View:
+    """Letters spaced apart joined, and symbols the writer asked to read as "@" or "." replaced."""
     if (
         _SPACED_HINT.search(view.text)
         and _SPACED_GATE.search(view.text)

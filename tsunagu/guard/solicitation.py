@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from .findings import Hit
-from .normalise import View, kana_pattern, literal_alternation
+from .normalise import View, inside_katakana_word, kana_pattern, literal_alternation
 from .sieve import SIEVE
 
 _APPS = (
@@ -78,7 +78,7 @@ _JA = [
     (
         "solicit_contact",
         _CONTACT_NOUNS
-        + r"(?:を|も|は|だけ|など)?(?:ぜひ|是非|こっそり|先に|個別に|直接)?(?:交換|教え|お?聞かせ|"
+        + r"(?:を|も|は|だけ|など|だけでも|だけ先に)?(?:ぜひ|是非|こっそり|先に|個別に|直接)?(?:交換|こうかん|教え|お?聞かせ|"
         r"お?知らせ|伺|頂|いただ|ください|下さい|送|共有|お伝え|伝え|お渡し|渡|載せ|貼|もら|貰)",
     ),
     ("solicit_contact", _CONTACT_NOUNS + r"(?:は|を)?(?:こちら|以下|下記|プロフィール|プロフ)"),
@@ -109,6 +109,7 @@ _JA = [
     (
         "solicit_payment",
         r"(?:手数料|システム利用料|利用料|サービス料|マージン|中抜き)(?:を|が|は|も|分)?"
+        r"(?:お互い|双方|両方|とも|ともに)?(?:に|の)?"
         r"(?:かから|掛から|取られ|節約|浮|省|避け|回避|払わな|払いたくな|もったいな|無駄|ゼロ|なし|無し|"
         r"不要|抜き|安く|引かれな|差し引かれな|のぶん|分を?お?安く|分を?値引|分を?割引)",
     ),
@@ -125,13 +126,16 @@ _JA = [
     (
         "solicit_payment",
         r"(?:口座番号|口座情報|振込先|振り込み先|振込口座|送金先|paypalアドレス|paypalのアドレス)"
-        r"(?:を|は|も)?(?:教え|お知らせ|送|伝え|お伝え|こちら|以下|下記|伺|頂|いただ|ください)",
+        r"(?:の(?:口座|銀行|口座番号|口座情報|情報))?(?:を|は|も)?(?:教え|お知らせ|送|伝え|お伝え|こちら|以下|下記|伺|頂|いただ|ください)",
     ),
     (
         "solicit_no_escrow",
         r"(?:仮払い|エスクロー|契約|入金|支払い?|決済|発注|ご依頼)(?:の?(?:確認|完了|手続き|処理))?(?:の|を|は|が)?"
         r"(?:前に?|前で|まだ|より前|より先|を待たず|待たず|を待たないで|なし|無し|せず|しないで|不要|"
-        r"いらない|要らない|抜き|は後|はあと|は後で|は後ほど|あとで|後回し|は省略|省略|はなし|はいい|は結構)"
+        r"いらない|要らない|抜き|は後|はあと|は後で|は後ほど|あとで|後回し|は省略|省略|はなし|はいい|は結構|"
+        r"して(?:い)?なくても|されて(?:い)?なくても|前でも|まだでも|なしでも|無しでも|"
+        r"(?:ちょっと|少し|一旦|いったん)?(?:後|あと)(?:に|回しに)して|"
+        r"(?:来週|後日|明日|月末|来月)(?:で|に)?(?:いい|大丈夫|ok|構いません))"
         r"(?:に|で|でも|のまま|ですが|だけど|ですけど|ので|から)?[^。！？!?\n]{0,20}"
         r"(?:作業|着手|開始|始め|進め|取りかか|取り掛か|スタート|制作|納品|送って|書いて|作って|とりかか|お願い|対応|"
         r"作っ|書い|やっ|仕上げ)",
@@ -154,6 +158,50 @@ _JA = [
         + r"(?:は|って|を|の?アカウント(?:は|を)?)?(?:お使い|使って|使われて|持って|お持ち|やって|"
         r"されて|登録して|入って)(?:い|らっしゃい)?(?:ます|ません|る|てる|です|でしょう)?(?:か|[？?])",
     ),
+    # "別の連絡手段ってありますか", "他の連絡方法を教えて"
+    (
+        "solicit_contact",
+        r"(?:別|他|ほか|外部|個人)の?(?:連絡手段|連絡方法|連絡先|連絡ツール|窓口|やり取りの?(?:手段|方法))"
+        r"(?:って|は|を|が|も)?(?:あり|ある|ない|教え|お持ち|持って|いただけ|頂け|もらえ|ください|下さい)",
+    ),
+    # "そっちで買い直して", "別ルートで改めて発注させて", "こちらはキャンセルして…別で"
+    (
+        "solicit_contact",
+        r"(?:そっち|そちら|あちら|別ルート|別の?ルート|別の?経路|別の?サイト|他の?サイト|外)で"
+        r"[^。！？!?\n]{0,10}?(?:し直|買い直|頼み直|改めて(?:発注|依頼|注文|契約|購入|お願い))",
+    ),
+    (
+        "solicit_contact",
+        r"(?:こちら|ここ|この(?:注文|契約|案件|依頼|取引))(?:は|を|で|の(?:注文|契約|案件|依頼))?(?:一旦|いったん)?"
+        r"(?:キャンセル|取り消|取消)[^。！？!?\n]{0,25}?(?:別|直接|外|改めて|個別|個人的|私|弊社|自分)",
+    ),
+    # "普段使ってるメッセージアプリ教えて"
+    (
+        "solicit_contact",
+        r"(?:メッセージ|チャット|連絡|メッセンジャー|通話)アプリ(?:を|は|って|も)?"
+        r"(?:教え|何|なに|なん|どれ|お使い|使って|お持ち)",
+    ),
+    # "残りは別途お支払いする形で"
+    (
+        "solicit_payment",
+        r"(?:残り|残金|差額|追加分|残額|一部|半分|残りの金額)(?:は|を)?(?:別途|直接|別で|外で|個別に|現金で)"
+        r"(?:お|ご)?(?:支払|払|振込|振り込|送金|精算|お渡し|渡)",
+    ),
+    # "私の事務所経由で依頼してもらえますか"
+    (
+        "solicit_contact",
+        r"(?:私|僕|わたし|自分|弊社|当社|うち|当方)の?(?:事務所|会社|サイト|ホームページ|hp|ショップ|お店|店|"
+        r"ストア|窓口|個人事業)(?:経由|を通して|を通じて|から直接|に直接|で直接|宛てに|あてに)"
+        r"[^。！？!?\n]{0,10}?(?:依頼|発注|注文|購入|連絡|契約|払|支払|お願い)",
+    ),
+    # "仮払いは納品後でいいですよ"
+    (
+        "solicit_no_escrow",
+        r"(?:仮払い|エスクロー|支払い?|入金|決済|お支払い)(?:は|を|の)?(?:納品後|完成後|納品の後|完成の後|"
+        r"後で|あとで|後から|あとから|後ほど|最後|終わってから|仕上がってから|お手すきの(?:時|際)|いつでも|"
+        r"(?:ご)?都合の?(?:いい|よい|良い)(?:時|とき)|落ち着いたら|余裕のある時)(?:で|に|でも)?"
+        r"(?:いい|大丈夫|ok|構いません|かまいません|結構|問題ありません)",
+    ),
     # "…テレグラムやってたらそっちで話したい", "WeChat…そちらの方が便利です"
     (
         "solicit_contact",
@@ -170,7 +218,7 @@ _JA = [
     (
         "solicit_contact",
         r"(?<![海社案意以国屋郊域県野圏対場枠口])外(?:で|に|へ|の方で)(?:の)?(?:ご|お)?"
-        r"(?:連絡|やり取り|やりとり|話|相談|取引|契約|払|支払|振込|振り込|決済|精算|会い|打ち合わせ)",
+        r"(?:連絡|やり取り|やりとり|話|相談|取引|契約|払|支払|振込|振り込|決済|精算|会い|打ち合わせ|やっ|やる|やり)",
     ),
     # "やり取りは外部のツールで", "支払いは直接"
     (
@@ -228,7 +276,7 @@ _EN = [
     ),
     (
         "solicit_contact",
-        r"\b(?:send|give|share|drop|leave|tell|pass|dm|let\sme\sknow|tell\sme)\s(?:me\s)?(?:your|ur)\s(?:personal\s|private\s|"
+        r"\b(?:send|give|share|drop|leave|tell|pass|dm|let\sme\sknow|lemme\sknow|tell\sme)\s(?:me\s)?(?:your|ur)\s(?:personal\s|private\s|"
         r"direct\s)?(?:e-?mail|email|phone|number|cell|mobile|whatsapp|telegram|skype|line|"
         r"contacts?|discord|wechat|instagram|insta|ig|socials?|handle|kakao|signal|gmail)",
     ),
@@ -260,7 +308,7 @@ _EN = [
     (
         "solicit_payment",
         r"\b(?:pay|paid|payment|send\s(?:the\s)?money|transfer|invoice|settle|wire|payments)"
-        r"\b[^.!?\n]{0,30}?\b(?:directly|outside|off-?platform|via|through|by|with|using|over|to\smy)\s"
+        r"\b[^.!?\n]{0,30}?\b(?:directly|outside|off-?platform|via|through|by|with|using|over|to\smy|in)\s"
         r"(?:the\s|a\s|my\s)?(?:paypal|venmo|zelle|cash\s?app|western\sunion|crypto|usdt|bitcoin|"
         r"btc|eth|wire|bank|wise|payoneer|skrill|revolut|gift\scards?|cash|personal|private|direct)",
     ),
@@ -270,7 +318,11 @@ _EN = [
         r"(?:the\s|any\s|paying\s|all\s)?(?:platform'?s?\s|site'?s?\s|service\s|tsunagu'?s?\s)?"
         r"(?:fees?|commissions?|cut|charges?|middleman)\b",
     ),
-    ("solicit_payment", r"\bpay\s(?:me|you|us)\sdirectly\b|\bdirect\spayment\b|\bfee-?free\b"),
+    (
+        "solicit_payment",
+        r"\b(?:pay|invoice|bill|charge|paying|invoicing|billing)\s(?:me|you|us)\sdirectly\b"
+        r"|\bdirect\spayment\b|\bfee-?free\b",
+    ),
     (
         "solicit_payment",
         r"\b(?:pay|send|transfer|wire|deposit|paid)\b[^.!?\n]{0,30}?\b(?:to|into)\smy\s(?:own\s|"
@@ -286,7 +338,7 @@ _EN = [
         r"\b(?:start|begin|work|get\sstarted|proceed|kick\soff|go\sahead|deliver|jump\sin|"
         r"start\sworking|begin\sworking)\b[^.!?\n]{0,40}?\b(?:before|without|prior\sto)\s"
         r"(?:the\s|any\s|an\s)?(?:escrow|funding|deposit|milestone|payment|contract|"
-        r"funds?|it\sis\sfunded|i\sfund|we\sfund|i\spay)",
+        r"funds?|it\sis\sfunded|i\sfund|we\sfund|i\spay|you\sfund|you\spay|it'?s\sfunded)",
     ),
     (
         "solicit_no_escrow",
@@ -332,6 +384,37 @@ _EN = [
         "solicit_no_escrow",
         r"\b(?:start|begin|get\sstarted|jump\sin)\s(?:right\s)?(?:now|today|immediately|right\saway)\b"
         r"[^.!?\n]{0,40}?\bfund\w*\b[^.!?\n]{0,30}?\b(?:whenever|later|any\s?time|after)",
+    ),
+    (
+        "solicit_no_escrow",
+        r"\bfund\w*\b[^.!?\n]{0,40}?\b(?:next\sweek|next\smonth|tomorrow|later|soon|in\sa\s(?:few\s)?"
+        r"(?:days?|weeks?))\b[^?\n]{0,40}?\b(?:start|begin|get\sgoing|kick\soff|work\son)\b"
+        r"(?!\s(?:after|once|when|as\ssoon))",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:contract|contracting|hire|hiring|engage|engaging|pay|paying|re-?order|reordering)\s"
+        r"(?:[a-z]+\s){0,2}directly\b"
+        r"(?!\s(?:through|via|on|in|with)\s(?:the\s|this\s)?(?:platform|tsunagu|site|escrow|milestone)|\shere)"
+        r"|\bcancel\s(?:the\s|this\s|our\s)?(?:order|contract|job|milestone|project)\s(?:here|on\s"
+        r"(?:the\s)?(?:platform|site))\b[^.!?\n]{0,40}?\b(?:directly|outside|privately|off)\b",
+    ),
+    (
+        "solicit_no_escrow",
+        r"\b(?:start|begin|get\sstarted|kick\soff)\b[^\n]{0,60}?\b(?:i'?ll|i\swill|we'?ll|we\swill)\s"
+        r"(?:fund|pay)\b[^.!?\n]{0,30}?\b(?:next\sweek|next\smonth|tomorrow|later|soon|afterwards)\b",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:another|other|a\sdifferent|any\sother)\sway(?:s)?\sto\s(?:reach|contact|talk\sto|message|call|"
+        r"get\sin\stouch\swith|pay)\s(?:you|me|us)\b"
+        r"|\b(?:re-?order|order|buy|purchase|book|hire\sme|pay\sme)\s(?:it\s|this\s)?(?:again\s)?"
+        r"(?:through|on|via|from|at)\smy\s(?:own\s)?(?:website|site|shop|store|page|agency|company)",
+    ),
+    (
+        "solicit_contact",
+        r"\b(?:a|your|another)\s(?:number|phone\snumber|cell|mobile|whatsapp|email|e-mail|contact)\s"
+        r"(?:i|we)\s(?:can|could)\s(?:call|text|reach|email|contact|message|ping)",
     ),
 ]
 
@@ -474,6 +557,13 @@ _JA_TRIGGERS: list[tuple[str, ...]] = [
     ("先", "とりあえず", "ひとまず", "前倒し", "仮払い前", "契約前", "発注前"),
     ("後払", "あと払い", "直接", "見てから"),
     _APP_TRIGGERS,
+    ("別", "他", "ほか", "外部", "個人"),
+    ("そっち", "そちら", "あちら", "別", "他", "外"),
+    ("こちら", "ここ", "この"),
+    ("あぷり",),
+    ("残", "差額", "追加分", "一部", "半分"),
+    ("私", "僕", "わたし", "自分", "弊社", "当社", "うち", "当方"),
+    ("仮払い", "えすくろー", "支払", "入金", "決済"),
     _APP_TRIGGERS,
     _APP_TRIGGERS,
     ("外",),
@@ -504,7 +594,7 @@ _EN_TRIGGERS: list[tuple[str, ...]] = [
     ("outside", "off", "directly", "bypass", "avoid", "skip", "go", "around", "circumvent"),
     ("pay", "paid", "money", "transfer", "invoice", "settle", "wire"),
     ("fee", "commission", "cut", "charge", "middleman"),
-    ("pay", "direct payment", "fee"),
+    ("pay", "invoic", "bill", "charg", "direct payment", "fee"),
     ("account",),
     ("personal", "private", "direct", "me"),
     ("before", "without", "prior"),
@@ -516,6 +606,11 @@ _EN_TRIGGERS: list[tuple[str, ...]] = [
     ("directly", "find", "search"),
     ("though", "while", "before"),
     ("fund",),
+    ("fund",),
+    ("directly", "cancel"),
+    ("start", "begin", "kick"),
+    ("way", "order", "buy", "purchase", "book", "hire", "pay"),
+    ("number", "cell", "mobile", "whatsapp", "mail", "contact"),
 ]
 assert len(_JA_TRIGGERS) == len(_JA) and len(_EN_TRIGGERS) == len(_EN)
 
@@ -628,10 +723,11 @@ _JA_REFUSAL = re.compile(
     kana_pattern(
         r"[^。！？!?\n]{0,24}?(?:仮払い後|仮払いの後|仮払い完了後|契約後|できません(?!か)|出来ません(?!か)|"
         r"できない(?![かの？?])|出来ない(?![かの？?])|致しかね|いたしかね|できかね|"
-        r"しません(?!か)|いたしません(?!か)|致しません(?!か)|禁止|違反|ng|だめ|ダメ|不可|お控え|控え|"
-        r"遠慮|お断り|しないで|しないよう|しない(?![かの？?])|ません(?![かが])|ないで|なりません|いけません|"
+        r"しません(?![か？?])|いたしません(?![か？?])|致しません(?![か？?])|禁止|違反|ng|だめ|ダメ|不可|お控え|控え|"
+        r"遠慮|お断り|しないで|しないよう|しない(?![かの？?])|ません(?![かが？?])|ないで(?!しょう|す(?:か|よね))|なりません|いけません|"
         r"通報|報告して|ご注意|注意して|気をつけ|気を付け|持ちかけ|持ち掛け|応じ|求められ|誘われ|"
-        r"言われ|ないように|お受けでき|受け付けて|規約|ルール|しないこと|避けて|難しい|難しく|厳しい|無理)"
+        r"言われ|ないように|お受けでき|受け付けて|規約|ルール|しないこと|避けて|難しい|難しく|厳しい|無理|"
+        r"(?:して|されて)(?:い)?ない(?![か？?])|お受けして|しておりません)"
     )
 )
 _JA_REFUSAL_BEFORE = re.compile(
@@ -705,7 +801,7 @@ def find_solicitation(view: View) -> list[Hit]:
                 continue
             if _JA_REFUSAL_BEFORE.search(text, max(0, start - 40), start):
                 continue
-            if _quoted_label(text, start, end):
+            if _quoted_label(text, start, end) or inside_katakana_word(view, start):
                 continue
             hits.append((kind, start, end))
     for index in en:
@@ -770,7 +866,8 @@ _REQUEST = re.compile(
         r"いいですか|いいでしょうか|大丈夫|構いません|かまいません|可能|たい|ほしい|欲しい|下さい|"
         r"ください|お願い|嬉しい|うれしい|助かり|どう|いかが|ok|おk|[?？]|can\swe|could\swe|shall\swe|"
         r"let'?s|would\syou|can\syou|could\syou|is\sit\sok|okay|possible|prefer|wanna|want\sto|"
-        r"how\sabout|why\snot|i'?d\slike|would\sbe\s(?:easier|better|faster)"
+        r"how\sabout|why\snot|i'?d\slike|would\sbe\s(?:easier|better|faster)|works\sfor\s(?:me|us)|"
+        r"just\s(?:send|pay|transfer|wire)|send\s(?:the\s|your\s)?(?:payment|money|funds)"
     )
 )
 _ON_PLATFORM = re.compile(
@@ -782,7 +879,7 @@ _ON_PLATFORM = re.compile(
 )
 _CUE_REFUSAL = re.compile(
     kana_pattern(
-        r"できません(?!か)|出来ません(?!か)|できない(?![かの？?])|禁止|規約|違反|お控え|控えて|遠慮|お断り|"
+        r"できません(?![か？?])|出来ません(?![か？?])|できない(?![かの？?])|禁止|規約|違反|お控え|控えて|遠慮|お断り|"
         r"しないで|だめ|ダメ|不可|ng(?![a-z])|can'?t|cannot|not\sallowed|against\s(?:the|our)|won'?t|"
         r"never|prohibited|not\spermitted|isn'?t\sallowed|rather\snot|no\sway"
     )
@@ -793,7 +890,7 @@ _MEDIUM_AFTER = re.compile(
     kana_pattern(
         r"\s?(?:決済|払い|送金|支払い?)?\s?(?:で|にて|に(?:移|切り替|変え|して)|へ|経由|の方|のほう|とか|"
         r"か\s?(?=[a-zぁ-んァ-ヶ一-龠])|や(?=\s?[a-zァ-ヶ一-龠])|"
-        r"(?:は|を|って|も|の?アカウント(?:は|を)?)?\s?(?:お使い|使って|使われて|使い|持って|お持ち|やって|"
+        r"(?:は|を|って|も|の?アカウント(?:は|を)?)?\s?(?:お使い|使って|使われて|使い|使え|使う|使用|持って|お持ち|やって|"
         r"されて|利用|登録|入って|ある|あり)|\s(?:call|chat|instead|is\s(?:easier|better|faster)|"
         r"would\sbe|works?\sbetter|or\s)|[?？])"
     )
@@ -830,9 +927,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _channel_in(text: str, start: int, end: int) -> re.Match[str] | None:
+def _channel_in(view: View, start: int, end: int) -> re.Match[str] | None:
+    text = view.text
     for channel in _CHANNEL.finditer(text, start, end):
         begin = channel.start()
+        if inside_katakana_word(view, begin):
+            continue
         if begin > 0 and "a" <= text[begin - 1] <= "z" and channel.group()[0].isascii():
             continue  # inside a word: "online", "deadline"
         after = text[channel.end() : channel.end() + 1]
@@ -859,7 +959,7 @@ def find_cue_solicitation(view: View) -> list[Hit]:
         return []
     sentences = _sentences(text)
     for index, (start, end) in enumerate(sentences):
-        channel = _channel_in(text, start, end)
+        channel = _channel_in(view, start, end)
         if channel is None or _quoted_label(text, channel.start(), channel.end()):
             continue
         finish = end
@@ -870,5 +970,13 @@ def find_cue_solicitation(view: View) -> list[Hit]:
             finish = sentences[index + 1][1]  # "微信やってますか？" and what follows it
         if _ON_PLATFORM.search(text, start, finish) or _CUE_REFUSAL.search(text, start, finish):
             continue
-        return [("solicit_contact", channel.start(), finish if request is None else request.end())]
+        if request is None:
+            return [("solicit_contact", channel.start(), finish)]
+        return [
+            (
+                "solicit_contact",
+                min(channel.start(), request.start()),
+                max(channel.end(), request.end()),
+            )
+        ]
     return []
