@@ -62,3 +62,13 @@ def test_ordinary_text_keeps_its_length() -> None:
     view = normalise(text)
     assert len(view.text) == len(text)
     assert view.starts is None
+
+
+def test_ascii_folds_to_lower_case_only() -> None:
+    from tsunagu.guard.normalise import _BMP_TABLE, _ODD, fold
+
+    for code in range(128):
+        assert _BMP_TABLE[code] == chr(code).lower()
+        assert _ODD.search(chr(code)) is None
+    text = "Call ME on +1 (415) 555-0132\tNOW"
+    assert fold(text).text == text.translate(_BMP_TABLE) == text.lower()

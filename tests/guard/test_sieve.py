@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tests.guard.devset import CASES, heldout_cases, single_cases
 from tsunagu.guard import ConversationScanner, scan, scan_with_context
+from tsunagu.guard.normalise import normalise
 from tsunagu.guard.sieve import LONGEST, SIEVE, Sieve, python_to_re2, re2
 
 
@@ -61,7 +62,7 @@ def test_same_findings_in_conversations() -> None:
 
 
 _PIECES = [
-    *"0123456789０１２３〇一二九十@＠.．-ー・ _:/#()「」、。",
+    *"0123456789０１２３〇一二九十@＠.．-ー・ _:/#()「」、。+",
     *[
         "ぜろ",
         "まる",
@@ -78,7 +79,21 @@ _PIECES = [
     ],
     *["line", "LINE", "ライン", "id", "ID", "skype", "live:", "discord", "wxid_", "insta", "x"],
     *["gmail", "com", "co", "jp", "dot", "どっと", "at", "あっと", "アットマーク", "http", "www"],
-    *["電話", "携帯", "tel", "注文番号", "直接", "連絡", "交換", "振込", "仮払い", "前に", "作業"],
+    *[
+        "電話",
+        "携帯",
+        "tel",
+        "call",
+        "(",
+        "注文番号",
+        "直接",
+        "連絡",
+        "交換",
+        "振込",
+        "仮払い",
+        "前に",
+        "作業",
+    ],
     *["で", "を", "は", "ください", "しましょう", "let's", "talk", "on", "whatsapp", "pay", "me"],
     *["\u200b", "\ufe0f", "①", "⑨", "ｱ", "ﾞ", "★", "を@に変えて", "zoom.us/j/", "bit.ly/"],
 ]
@@ -165,3 +180,35 @@ def test_a_conversation_scanner_sees_the_same_with_and_without() -> None:
         ours = with_sieve.scan(message, room=1, sender=2)
         with SIEVE.disabled():
             assert without.scan(message, room=1, sender=2) == ours
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_a_look_at_the_first_character_only_skips(pieces: list[str]) -> None:
+    # _RUN and _AT begin with a look-ahead at the first character; without it they match the same
+    from tsunagu.guard import contacts, phones
+
+    plain_run = re.compile(phones._RUN.pattern.split(")", 1)[1])
+    plain_at = re.compile(contacts._AT_SOURCE)
+    for text in ["".join(pieces), *(case.text for case in single_cases()[:50])]:
+        view = normalise(text).text
+        assert [m.span() for m in phones._RUN.finditer(view)] == [
+            m.span() for m in plain_run.finditer(view)
+        ]
+        assert [m.span() for m in contacts._AT.finditer(view)] == [
+            m.span() for m in plain_at.finditer(view)
+        ]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([*_PIECES, "a.b", "x [.] y", "foo(dot)com", " dot ", "hxxp://"])))
+def test_the_look_at_where_a_link_starts_only_skips(pieces: list[str]) -> None:
+    from tsunagu.guard import contacts
+
+    plain = re.compile(contacts._URL.pattern.replace(contacts._URL_START, "", 1))
+    assert plain.pattern != contacts._URL.pattern
+    for text in ["".join(pieces), *(case.text for case in single_cases()[::7])]:
+        view = normalise(text).text
+        assert [m.span() for m in contacts._URL.finditer(view)] == [
+            m.span() for m in plain.finditer(view)
+        ]

@@ -170,18 +170,19 @@ def classify_host(host: str, path: str = "") -> str | None:
 
 # --- e-mail ----------------------------------------------------------------------------------
 
-_AT = re.compile(
-    kana_pattern(
-        r"@|[(\[{<（「【]\s?(?:at|a|あっと|アットマーク|@)\s?[)\]}>）」】]|アットマーク|あっとまーく|"
-        r"アット|at\s?mark|atmark|(?<=[a-z0-9])\s+at\s+(?=[a-z0-9])|(?<=[a-z0-9])[★☆◆◇●○■□※＊*#](?=[a-z0-9])"
-    )
+_AT_SOURCE = kana_pattern(
+    r"@|[(\[{<（「【]\s?(?:at|a|あっと|アットマーク|@)\s?[)\]}>）」】]|アットマーク|あっとまーく|"
+    r"アット|at\s?mark|atmark|(?<=[a-z0-9])\s+at\s+(?=[a-z0-9])|(?<=[a-z0-9])[★☆◆◇●○■□※＊*#](?=[a-z0-9])"
 )
+# The same, behind a look at the first character: look-behinds keep Python's engine from skipping
+# ahead on its own, and most characters of a message can start no "@" at all.
+_AT = re.compile(rf"(?=[@(\[{{<（「【あa\s★☆◆◇●○■□※＊*#])(?:{_AT_SOURCE})")
 _AT_SYMBOLS = re.compile(r"[@★☆◆◇●○■□※＊*#]")
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 # What every address found below holds: a character of the local part, the "@" in one of its forms,
 # and the start of a domain label, with at most three spaces on either side of the "@".
 _EMAIL_GATE = re.compile(
-    rf"[a-z0-9._%+\-][ \t\n]{{0,3}}(?:{_AT.pattern})[ \t\n]{{0,3}}(?:[a-z0-9]|{'|'.join(_KANA_LABELS)})"
+    rf"[a-z0-9._%+\-][ \t\n]{{0,3}}(?:{_AT_SOURCE})[ \t\n]{{0,3}}(?:[a-z0-9]|{'|'.join(_KANA_LABELS)})"
 )
 _EMAIL_MARK = SIEVE.mark("email", _EMAIL_GATE)
 
@@ -256,8 +257,15 @@ def find_emails(view: View) -> list[Hit]:
 # --- links -----------------------------------------------------------------------------------
 
 _SCHEME = r"(?:h(?:tt|xx|\*\*)ps?|ttps?)\s?:\s?/\s?/\s?"
+# Where a link can start: a scheme, or a first label whose letters run into a dot in one of its
+# forms (_DOT). Read possessively, as no form of the dot starts with a letter of a label, this
+# rejects an ordinary word in one pass instead of trying every shorter label before it.
+_URL_START = (
+    r"(?=[a-z0-9\-]{1,63}+(?:[.。]|\[\.|\(\.|\s?[(\[{<]\s?(?:dot|どっと|\.)|\s(?:dot|どっと)|\s?どっと)"
+    r"|h(?:tt|xx|\*\*)ps?\s?:|ttps?\s?:)"
+)
 _URL = re.compile(
-    rf"(?<![a-z0-9@._\-/])"
+    rf"(?<![a-z0-9@._\-/]){_URL_START}"
     rf"(?P<scheme>{_SCHEME})?"
     rf"(?P<host>{_LABEL}(?:{_DOT}{_LABEL}){{1,6}})"
     rf"(?P<path>(?::[0-9]{{2,5}})?/[^\s<>\"'」』）)\]、。]{{0,300}})?"
@@ -586,6 +594,18 @@ def find_standalone(view: View) -> list[Hit]:
         (match.lastgroup or "website", match.start(), match.end())
         for match in _STANDALONE.finditer(view.text)
     ]
+
+
+# Each detector above with the sieve's mark it needs: where the sieve looked, the engine calls
+# only those whose mark it saw (each would return nothing otherwise).
+DETECTORS_BY_MARK = (
+    (_EMAIL_MARK, find_emails),
+    (_URL_MARK, find_links),
+    (_SERVICE_MARK, find_service_ids),
+    (_HANDLE_MARK, find_handles),
+    (_STANDALONE_MARK, find_standalone),
+    (_SPLIT_MARK, find_split_emails),
+)
 
 
 def find_contacts(view: View) -> list[Hit]:

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable, Sequence
 
-from .contacts import find_contacts
+from . import phones, solicitation
+from .contacts import DETECTORS_BY_MARK, find_contacts
 from .findings import CONTACT_KINDS, Finding, Hit, ScanResult, verdict_of
 from .normalise import REWRITE_MARKS, View, fold, rewrite
 from .phones import find_phones
@@ -33,8 +34,21 @@ _JOIN = "\n"
 _GLUE = (".", "@", "．", "＠")
 
 
+_DETECTORS_BY_MARK = (*DETECTORS_BY_MARK, (phones.MARK, find_phones))
+
+
 def _hits(view: View) -> list[Hit]:
-    return [*find_contacts(view), *find_phones(view), *find_solicitation(view)]
+    marks = view.marks
+    if marks is None:
+        return [*find_contacts(view), *find_phones(view), *find_solicitation(view)]
+    hits: list[Hit] = []
+    if marks:
+        for mark, detector in _DETECTORS_BY_MARK:
+            if mark in marks:
+                hits += detector(view)
+        if not marks.isdisjoint(solicitation.MARKS):
+            hits += find_solicitation(view)
+    return hits
 
 
 def _resolve(hits: list[Hit]) -> list[Hit]:

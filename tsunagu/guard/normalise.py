@@ -122,10 +122,13 @@ def kana_pattern(pattern: str) -> str:
 _Trie = dict[str, "_Trie"]
 
 
-def literal_alternation(words: list[str] | set[str] | frozenset[str]) -> str:
+def literal_alternation(words: list[str] | set[str] | frozenset[str], *, bare: bool = False) -> str:
     """A regex matching any of ``words``, shaped as a trie so the engine tries few branches.
 
-    Longer words win over their prefixes, as in an alternation sorted longest first.
+    Longer words win over their prefixes, as in an alternation sorted longest first. ``bare``
+    leaves the first level ungrouped, to be joined to other alternatives that start with a literal:
+    when every top-level alternative does, Python's engine skips ahead to the possible first
+    characters instead of trying the pattern at every place.
     """
     trie: _Trie = {}
     for word in words:
@@ -141,6 +144,8 @@ def literal_alternation(words: list[str] | set[str] | frozenset[str]) -> str:
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if "" in node else body
 
+    if bare:
+        return "|".join(re.escape(ch) + build(child) for ch, child in sorted(trie.items()))
     return build(trie)
 
 
@@ -327,6 +332,8 @@ def normalise(text: str) -> View:
 
 def fold(text: str) -> View:
     """One character for one: widths, case, kana and digit forms folded, invisible ones dropped."""
+    if text.isascii():  # nothing but case to fold (tests/guard/test_normalise.py checks the table)
+        return View(text.lower(), text)
     return _slow_fold(text) if _ODD.search(text) else View(text.translate(_BMP_TABLE), text)
 
 

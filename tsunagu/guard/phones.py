@@ -88,9 +88,15 @@ _SEPARATOR = r"[\s\-_.,()\[\]/・のー、]"
 # at least, or is digits alone.
 _STRONG_KANA = "|".join(k for k in sorted(_KANA_DIGITS, key=len, reverse=True) if len(k) > 1)
 _STRONG_TOKEN = rf"[0-9]+|[{_KANJI_CLASS}]|{_STRONG_KANA}|(?:{_WORD_ALT})(?![a-z])|o(?=[0-9])"
+# Behind a look at the first character, which every run starts with: Python's engine can skip the
+# rest of the text fast (the alternation alone it would try at every place).
+_RUN_FIRST = (
+    "0-9" + _KANJI_CLASS + "".join(sorted({k[0] for k in _KANA_DIGITS if len(k) > 1})) + "zotfsen"
+)
 _RUN = re.compile(
-    rf"(?:{_STRONG_TOKEN})(?:{_SEPARATOR}{{0,3}}(?:{_PLAIN_TOKEN})){{2,}}"
-    rf"|[0-9]{{2,}}(?:{_SEPARATOR}{{0,3}}[0-9]{{2,}})?"
+    rf"(?=[{_RUN_FIRST}])"
+    rf"(?:(?:{_STRONG_TOKEN})(?:{_SEPARATOR}{{0,3}}(?:{_PLAIN_TOKEN})){{2,}}"
+    rf"|[0-9]{{2,}}(?:{_SEPARATOR}{{0,3}}[0-9]{{2,}})?)"
 )
 # A phone number has a digit, a kanji numeral or a reading of zero somewhere: a cheap first look,
 # as two patterns that the regex engine can skip along (a class and words in one cannot).
@@ -102,21 +108,6 @@ _TOKENS = re.compile(
 )
 _MIN_TOKENS = 7
 
-# The sieve's mark (see sieve.py): what every phone number found below holds. A number has eight
-# digits at least; each digit comes from a unit (an ASCII digit, a numeral, a reading), and a run
-# is a chain of units with up to three separators between them. So a number holds a chain of
-# eight units, or of four around a 十 or 拾, which may stand for two digits ("十" is 10).
-_UNIT = rf"(?:[0-9{_KANJI_CLASS}]|{_KANA_ALT}|{_WORD_ALT}|o)"
-_LINK = rf"{_SEPARATOR}{{0,3}}"
-_TEN = "[十拾]"
-_MARK = SIEVE.mark(
-    "phone",
-    re.compile(
-        rf"{_UNIT}(?:{_LINK}{_UNIT}){{7,}}"
-        rf"|(?:{_UNIT}{_LINK}){{3,}}{_TEN}|{_TEN}(?:{_LINK}{_UNIT}){{3,}}"
-        rf"|{_UNIT}{_LINK}{_TEN}(?:{_LINK}{_UNIT}){{2,}}|(?:{_UNIT}{_LINK}){{2,}}{_TEN}{_LINK}{_UNIT}"
-    ),
-)
 
 # Labels that make a number something other than a phone number, unless a phone word is near.
 _NOT_PHONE = re.compile(
@@ -135,6 +126,28 @@ _PHONE_WORD = re.compile(
 )
 _PHONE_PREFIX = re.compile(r"(?:tel|fax|phone)$")
 _JP_MOBILE = ("020", "050", "060", "070", "080", "090")
+
+# The sieve's mark (see sieve.py): what every phone number found below holds. A number has eight
+# digits at least; each digit comes from a unit (an ASCII digit, a numeral, a reading), and a run
+# is a chain of units with up to three separators between them. A number is only looked for where
+# it starts with a zero, follows a "+" or "(", or has a phone word before it (see find_phones). So
+# it holds such a start and a chain of eight units, or a chain of four around a 十 or 拾, which
+# may stand for two digits ("十" is 10).
+_UNIT = rf"(?:[0-9{_KANJI_CLASS}]|{_KANA_ALT}|{_WORD_ALT}|o)"
+# a zero that starts a token: an ASCII digit run starts after a non-digit
+_ZERO = "(?:(?:^|[^0-9])0|〇|零|ぜろ|れい|まる|zero|o)"
+_LINK = rf"{_SEPARATOR}{{0,3}}"
+_CHAIN = rf"(?:{_LINK}{_UNIT}){{7,}}"
+_TEN = "[十拾]"
+MARK = _MARK = SIEVE.mark(
+    "phone",
+    re.compile(
+        rf"{_ZERO}{_CHAIN}|\+[ (]*{_UNIT}{_CHAIN}|\({_UNIT}{_CHAIN}"
+        rf"|(?:{_PHONE_WORD.pattern})(?:.|\n){{0,30}}{_UNIT}{_CHAIN}"
+        rf"|(?:{_UNIT}{_LINK}){{3,}}{_TEN}|{_TEN}(?:{_LINK}{_UNIT}){{3,}}"
+        rf"|{_UNIT}{_LINK}{_TEN}(?:{_LINK}{_UNIT}){{2,}}|(?:{_UNIT}{_LINK}){{2,}}{_TEN}{_LINK}{_UNIT}"
+    ),
+)
 
 
 @dataclass(slots=True)

@@ -833,19 +833,19 @@ def find_solicitation(view: View) -> list[Hit]:
 _ELSEWHERE = kana_pattern(
     r"別の?サイト|他の?サイト|ほかの?サイト|外部サイト|外部の?サービス|outside\s(?:of\s)?[a-z]+|off[-\s]?platform"
 )
+# Names of channels as literal words, matched through a trie (see literal_alternation): an
+# alternation of seventy words would be tried word by word at every letter of English text.
+_CHANNEL_WORDS = kana_pattern(
+    "line ライン skype スカイプ chatwork チャットワーク チャワ discord ディスコード ディスコ telegram "
+    "テレグラム wechat 微信 ウィーチャット whatsapp ワッツアップ signal viber kakao カカオ messenger "
+    "メッセンジャー zoom ズーム teams チームズ slack スラック instagram インスタ facebook フェイスブック "
+    "linkedin リンクトイン paypal ペイパル paypay ペイペイ 銀行振込 銀行振り込み 振込 振り込み 現金 手渡し "
+    "wise venmo payoneer zelle crypto usdt bitcoin ビットコイン upwork fiverr freelancer.com lancers "
+    "ランサーズ crowdworks クラウドワークス coconala ココナラ ビザスク タイムチケット"
+).split()
 _CHANNEL = re.compile(
-    _ELSEWHERE
-    + "|"
-    + kana_pattern(
-        r"line|ライン|skype|スカイプ|chatwork|チャットワーク|チャワ|discord|ディスコード|ディスコ|"
-        r"telegram|テレグラム|wechat|微信|ウィーチャット|whatsapp|ワッツアップ|signal|viber|kakao|カカオ|"
-        r"messenger|メッセンジャー|zoom|ズーム|google\s?meet|teams|チームズ|slack|スラック|instagram|"
-        r"インスタ|facebook|フェイスブック|linkedin|リンクトイン|"
-        r"paypal|ペイパル|paypay|ペイペイ|銀行振込|銀行振り込み|振込|振り込み|現金|手渡し|wise|venmo|"
-        r"payoneer|zelle|bank\s?transfer|wire\s?transfer|crypto|usdt|bitcoin|ビットコイン|"
-        r"upwork|fiverr|freelancer\.com|lancers|ランサーズ|crowdworks|クラウドワークス|"
-        r"coconala|ココナラ|ビザスク|タイムチケット"
-    )
+    rf"{_ELSEWHERE}|google\s?meet|bank\s?transfer|wire\s?transfer|"
+    + literal_alternation(_CHANNEL_WORDS, bare=True)
 )
 # What makes the channel the subject of the work rather than the way to talk or pay.
 _WORK_AFTER = re.compile(
@@ -861,14 +861,17 @@ _WORK_AFTER = re.compile(
     )
 )
 _REQUEST = re.compile(
-    kana_pattern(
-        r"ませんか|ましょう|ますか|でしょうか|ですか|できますか|できたら|できれば|出来たら|出来れば|"
-        r"いいですか|いいでしょうか|大丈夫|構いません|かまいません|可能|たい|ほしい|欲しい|下さい|"
-        r"ください|お願い|嬉しい|うれしい|助かり|どう|いかが|ok|おk|[?？]|can\swe|could\swe|shall\swe|"
-        r"let'?s|would\syou|can\syou|could\syou|is\sit\sok|okay|possible|prefer|wanna|want\sto|"
-        r"how\sabout|why\snot|i'?d\slike|would\sbe\s(?:easier|better|faster)|works\sfor\s(?:me|us)|"
-        r"just\s(?:send|pay|transfer|wire)|send\s(?:the\s|your\s)?(?:payment|money|funds)"
+    literal_alternation(
+        kana_pattern(
+            "ませんか ましょう ますか でしょうか ですか できますか できたら できれば 出来たら 出来れば "
+            "いいですか いいでしょうか 大丈夫 構いません かまいません 可能 たい ほしい 欲しい 下さい "
+            "ください お願い 嬉しい うれしい 助かり どう いかが ok おk ? ？ okay possible prefer wanna"
+        ).split(),
+        bare=True,
     )
+    + r"|can\swe|could\sw[e]|shall\swe|let'?s|would\syou|can\syou|could\syou|is\sit\sok|want\sto|"
+    r"how\sabout|why\snot|i'?d\slike|would\sbe\s(?:easier|better|faster)|works\sfor\s(?:me|us)|"
+    r"just\s(?:send|pay|transfer|wire)|send\s(?:the\s|your\s)?(?:payment|money|funds)"
 )
 _ON_PLATFORM = re.compile(
     kana_pattern(
@@ -917,6 +920,10 @@ _DELIVERABLE = re.compile(
 )
 _SENTENCE = re.compile(r"[^。！!？?\n]*(?:[。！!？?\n]+|$)")
 _ASKS = re.compile(r"(?:か|[?？])[。！!？?\s]*$")
+
+
+# Where the sieve looked, find_solicitation finds nothing without one of these marks.
+MARKS = frozenset({*_FAMILY_OF_MARK, _CUE_MARK})
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
