@@ -136,3 +136,28 @@ def test_an_id_some_words_after_a_bare_service_name_does_not_crash() -> None:
     result = scan("line 友だち追加 id taro_99")
     assert result.verdict == "contact"
     assert [f.text for f in result.findings] == ["line 友だち追加 id taro_99"]
+
+
+def test_ten_digit_japanese_numbers_are_judged_as_phonenumbers_does() -> None:
+    import random
+
+    import phonenumbers
+
+    from tsunagu.guard.phones import _is_domestic
+
+    def library(digits: str) -> bool:
+        try:
+            number = phonenumbers.parse(digits, "JP")
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.is_possible_number(number)
+
+    generator = random.Random(20261122)
+    for _ in range(3000):
+        prefix = generator.choice(["01", "02", "03", "04", "05", "06", "07", "08", "09", "010"])
+        digits = prefix + "".join(generator.choice("0123456789") for _ in range(10 - len(prefix)))
+        if digits.startswith(("020", "050", "060", "070", "080", "090", "0800")):
+            continue  # mobile and toll-free prefixes have their own lengths
+        if digits.endswith("0000000"):
+            continue
+        assert _is_domestic(digits) == library(digits), digits
