@@ -212,3 +212,26 @@ def test_the_look_at_where_a_link_starts_only_skips(pieces: list[str]) -> None:
         assert [m.span() for m in contacts._URL.finditer(view)] == [
             m.span() for m in plain.finditer(view)
         ]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from([*_PIECES, "kakao talk", "インスタグラム", "テレグラム", "微信号", "tg:"])
+    )
+)
+def test_service_names_in_a_trie_match_as_the_list_did(pieces: list[str]) -> None:
+    from tsunagu.guard import contacts
+    from tsunagu.guard.normalise import kana_pattern
+
+    listed = re.compile(
+        kana_pattern(
+            contacts._SERVICE_ALTERNATIVES
+            + r"|x(?=\s?(?:の|で)?\s?(?:アカウント|account|id|ID|\s?[:：]\s?@|で@))"
+        )
+    )
+    for text in ["".join(pieces), *(case.text for case in single_cases()[::5])]:
+        view = normalise(text).text
+        assert [(m.span(), m.group()) for m in contacts._SERVICE_NAMES.finditer(view)] == [
+            (m.span(), m.group()) for m in listed.finditer(view)
+        ]

@@ -92,7 +92,12 @@ _CLEAN = ScanResult("clean", ())
 def _result(findings: list[Finding]) -> ScanResult:
     if not findings:
         return _CLEAN
-    ordered = tuple(sorted(set(findings), key=lambda f: (f.start, f.end, f.kind)))
+    if len(findings) == 1:
+        ordered: tuple[Finding, ...] = (findings[0],)
+    else:
+        # a finding's text follows from its span, so (start, end, kind) tells findings apart
+        distinct = {(f.start, f.end, f.kind): f for f in findings}
+        ordered = tuple(distinct[key] for key in sorted(distinct))
     return ScanResult(verdict_of(ordered), ordered)
 
 

@@ -147,6 +147,7 @@ MARK = _MARK = SIEVE.mark(
         rf"|(?:{_UNIT}{_LINK}){{3,}}{_TEN}|{_TEN}(?:{_LINK}{_UNIT}){{3,}}"
         rf"|{_UNIT}{_LINK}{_TEN}(?:{_LINK}{_UNIT}){{2,}}|(?:{_UNIT}{_LINK}){{2,}}{_TEN}{_LINK}{_UNIT}"
     ),
+    group="phone",
 )
 
 
@@ -332,13 +333,19 @@ def find_phones(view: View) -> list[Hit]:
             ):
                 info = None
             if info is not None and not info.blocked:
+                # the longest window that is a number wins: try them longest first
                 length = 0
+                windows: list[int] = []
                 for last in range(index, len(groups)):
                     length += len(groups[last].digits)
                     if length > 15:
                         break
-                    if length >= 8 and _check(text, groups[index : last + 1], info):
+                    if length >= 8:
+                        windows.append(last)
+                for last in reversed(windows):
+                    if _check(text, groups[index : last + 1], info):
                         best = last
+                        break
             if best >= 0:
                 start = first.start
                 if info is not None and info.plus:

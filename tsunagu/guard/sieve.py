@@ -152,21 +152,36 @@ def _group_end(source: str, start: int) -> int:
 
 
 class Sieve:
-    """Marks registered by the detectors, looked for in one pass."""
+    """Marks registered by the detectors, looked for in a pass over the text per group.
+
+    RE2 matches a group's marks with one automaton, built lazily, state by state, as texts call
+    for them. Marks that are often half-matched at once (phrases with gaps, chains of digits)
+    multiply its states, so they are kept in separate groups, each with its own automaton.
+    """
 
     def __init__(self) -> None:
         self._marks: dict[str, str] = {}
-        self._names: list[str] = []
-        self._set: Any = None
+        self._groups: dict[str, list[str]] = {}
+        self._gates: dict[str, re.Pattern[str]] = {}
+        self._sets: list[tuple[Any, list[str], re.Pattern[str] | None]] | None = None
         self._lock = threading.Lock()
         self.enabled = re2 is not None
 
-    def mark(self, name: str, pattern: re.Pattern[str]) -> str:
+    def mark(self, name: str, pattern: re.Pattern[str], *, group: str = "contacts") -> str:
         """Register ``pattern`` under ``name``; every finding of its detector matches it."""
-        if self._set is not None:
+        if self._sets is not None:
             raise RuntimeError("marks are registered when the detectors are imported")
         self._marks[name] = python_to_re2(pattern.pattern)
+        self._groups.setdefault(group, []).append(name)
         return name
+
+    def gate(self, group: str, pattern: re.Pattern[str]) -> None:
+        """Look for ``group``'s marks only in texts where ``pattern`` matches.
+
+        For a group whose detectors do nothing without it (Japanese phrases in a text without a
+        Japanese character): the automaton is spared texts it could only build states for.
+        """
+        self._gates[group] = pattern
 
     @property
     def marks(self) -> dict[str, str]:
@@ -180,11 +195,14 @@ class Sieve:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: RE2 reads only valid UTF-8
             return None
-        found = (self._set or self._compile()).Match(data)
-        if not found:
-            return frozenset()
-        names = self._names
-        return frozenset([names[index] for index in found])
+        seen: list[str] = []
+        for marks, names, gate in self._sets or self._compile():
+            if gate is not None and gate.search(text) is None:
+                continue
+            found = marks.Match(data)
+            if found:
+                seen += [names[index] for index in found]
+        return frozenset(seen)
 
     @contextlib.contextmanager
     def disabled(self) -> Iterator[None]:
@@ -196,19 +214,21 @@ class Sieve:
         finally:
             self.enabled = before
 
-    def _compile(self) -> Any:
+    def _compile(self) -> list[tuple[Any, list[str], re.Pattern[str] | None]]:
         with self._lock:
-            if self._set is None:
-                options = re2.Options()
-                options.max_mem = _MEMORY
-                marks = re2.Set.SearchSet(options)
-                names = sorted(self._marks)
-                for name in names:
-                    marks.Add(self._marks[name])
-                marks.Compile()
-                self._names = names
-                self._set = marks
-            return self._set
+            if self._sets is None:
+                sets = []
+                for group in sorted(self._groups):
+                    options = re2.Options()
+                    options.max_mem = _MEMORY
+                    marks = re2.Set.SearchSet(options)
+                    names = sorted(self._groups[group])
+                    for name in names:
+                        marks.Add(self._marks[name])
+                    marks.Compile()
+                    sets.append((marks, names, self._gates.get(group)))
+                self._sets = sets
+            return self._sets
 
 
 SIEVE = Sieve()

@@ -712,10 +712,21 @@ EN_FAMILIES = [
     for (kind, pattern), triggers in zip(_EN, _EN_TRIGGER.sets, strict=True)
 ]
 _EN_GATE = re.compile(r"[a-z][a-z][\s'][a-z]")
-# Each family is also a mark of the sieve: where it looked, only the families it saw run.
+_JA_ANCHOR = re.compile(r"[ぁ-んァ-ヶ一-龠]")
+# Each family is also a mark of the sieve: where it looked, only the families it saw run. Japanese
+# families run only in a text with a Japanese character, English ones where _EN_GATE matches
+# (see find_solicitation), so the sieve looks for them only there.
+SIEVE.gate("ja", _JA_ANCHOR)
+SIEVE.gate("en", _EN_GATE)
 _FAMILY_OF_MARK = {
-    **{SIEVE.mark(f"ja.{i:02d}", family[2]): ("ja", i) for i, family in enumerate(JA_FAMILIES)},
-    **{SIEVE.mark(f"en.{i:02d}", family[2]): ("en", i) for i, family in enumerate(EN_FAMILIES)},
+    **{
+        SIEVE.mark(f"ja.{i:02d}", family[2], group="ja"): ("ja", i)
+        for i, family in enumerate(JA_FAMILIES)
+    },
+    **{
+        SIEVE.mark(f"en.{i:02d}", family[2], group="en"): ("en", i)
+        for i, family in enumerate(EN_FAMILIES)
+    },
 }
 
 # A refusal or warning after a Japanese phrase, in the same sentence.
@@ -744,7 +755,6 @@ _EN_REFUSAL_AFTER = re.compile(
     r"[^.!?\n]{0,30}?(?:is\snot\sallowed|isn'?t\sallowed|are\snot\sallowed|not\sallowed|"
     r"prohibited|against\sthe\s(?:rules|terms|tos|policy)|forbidden|violat|is\sagainst|banned)"
 )
-_JA_ANCHOR = re.compile(r"[ぁ-んァ-ヶ一-龠]")
 # A phrase quoted as the words of a button or banner being designed: 「LINEで友だち追加」ボタン
 _LABEL_AFTER = re.compile(
     kana_pattern(
@@ -911,6 +921,7 @@ _CUE_MARK = SIEVE.mark(
         rf"|(?:{_MEDIUM_BEFORE.pattern.removesuffix('$')})(?:{_CHANNEL.pattern})"
         rf"|{_ELSEWHERE}"
     ),
+    group="contacts",
 )
 _DELIVERABLE = re.compile(
     kana_pattern(
