@@ -147,7 +147,6 @@ MARK = _MARK = SIEVE.mark(
         rf"|(?:{_UNIT}{_LINK}){{3,}}{_TEN}|{_TEN}(?:{_LINK}{_UNIT}){{3,}}"
         rf"|{_UNIT}{_LINK}{_TEN}(?:{_LINK}{_UNIT}){{2,}}|(?:{_UNIT}{_LINK}){{2,}}{_TEN}{_LINK}{_UNIT}"
     ),
-    group="phone",
 )
 
 

@@ -713,11 +713,7 @@ EN_FAMILIES = [
 ]
 _EN_GATE = re.compile(r"[a-z][a-z][\s'][a-z]")
 _JA_ANCHOR = re.compile(r"[ぁ-んァ-ヶ一-龠]")
-# Each family is also a mark of the sieve: where it looked, only the families it saw run. Japanese
-# families run only in a text with a Japanese character, English ones where _EN_GATE matches
-# (see find_solicitation), so the sieve looks for them only there.
-SIEVE.gate("ja", _JA_ANCHOR)
-SIEVE.gate("en", _EN_GATE)
+# Each family is also a mark of the sieve: where it looked, only the families it saw run.
 _FAMILY_OF_MARK = {
     **{
         SIEVE.mark(f"ja.{i:02d}", family[2], group="ja"): ("ja", i)
@@ -921,7 +917,6 @@ _CUE_MARK = SIEVE.mark(
         rf"|(?:{_MEDIUM_BEFORE.pattern.removesuffix('$')})(?:{_CHANNEL.pattern})"
         rf"|{_ELSEWHERE}"
     ),
-    group="contacts",
 )
 _DELIVERABLE = re.compile(
     kana_pattern(
