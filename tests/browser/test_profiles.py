@@ -43,10 +43,15 @@ def label(japanese: str, english: str) -> re.Pattern[str]:
     return re.compile(f"{japanese}|{english}", re.IGNORECASE)
 
 
-def clock_pattern(zone: ZoneInfo) -> re.Pattern[str]:
-    """The time now in ``zone`` as H:MM (leading zero optional), this minute or the next."""
-    now = dt.datetime.now(tz=zone)
-    times = {now.strftime("%H:%M"), (now + dt.timedelta(minutes=1)).strftime("%H:%M")}
+def clock_pattern(zone: ZoneInfo, since: dt.datetime) -> re.Pattern[str]:
+    """The time in ``zone`` as H:MM (leading zero optional), any minute from ``since`` until the
+    next minute: the page shows the time it was rendered, which a slow machine may have left."""
+    moment = since.astimezone(zone).replace(second=0, microsecond=0)
+    end = dt.datetime.now(tz=zone) + dt.timedelta(minutes=1)
+    times = set()
+    while moment <= end:
+        times.add(moment.strftime("%H:%M"))
+        moment += dt.timedelta(minutes=1)
     return re.compile("|".join(rf"(?<!\d)0?{re.escape(t.lstrip('0') or '0')}" for t in times))
 
 
@@ -121,13 +126,14 @@ def test_other_profile_shows_both_local_times_and_overlap(
     )
     log_in(page, email=viewer.email)
 
+    since = dt.datetime.now(tz=dt.UTC)
     page.goto(f"/profiles/{emily.profile.pk}/")
     expect(page.get_by_role("heading", name=re.compile("Emily Carter"))).to_be_visible()
     times = page.locator("main section").filter(has_text="America/Los_Angeles").last
     expect(times).to_contain_text("Asia/Tokyo")
     # Their clock and mine side by side, each at the time it is now in that zone.
-    expect(times).to_contain_text(clock_pattern(LOS_ANGELES))
-    expect(times).to_contain_text(clock_pattern(TOKYO))
+    expect(times).to_contain_text(clock_pattern(LOS_ANGELES, since))
+    expect(times).to_contain_text(clock_pattern(TOKYO, since))
     # 16:00–23:00 in Los Angeles against 9:00–18:00 in Tokyo: 6 or 7 shared hours a day.
     expect(times).to_contain_text(re.compile(r"(?<![\d.])[67](\.\d)?\s?(h|時間)"))
     screenshot(page, "profile-other")
