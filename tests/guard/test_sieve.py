@@ -235,3 +235,17 @@ def test_service_names_in_a_trie_match_as_the_list_did(pieces: list[str]) -> Non
         assert [(m.span(), m.group()) for m in contacts._SERVICE_NAMES.finditer(view)] == [
             (m.span(), m.group()) for m in listed.finditer(view)
         ]
+
+
+def test_a_small_memory_budget_is_slower_not_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tsunagu.guard import sieve as module
+
+    monkeypatch.setattr(module, "_MEMORY", 2 << 20)
+    small = Sieve()
+    for group, names in SIEVE._groups.items():
+        for name in names:
+            small._marks[name] = SIEVE._marks[name]
+            small._groups.setdefault(group, []).append(name)
+    for text in _texts():
+        view = normalise(text).text
+        assert small.look(view) == SIEVE.look(view)

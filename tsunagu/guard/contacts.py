@@ -134,7 +134,8 @@ _ALLOWED_HOSTS = _words(
     "booking.com salesforce.com adobe.com nikkei.com nhk.or.jp freee.co.jp moneyforward.com "
     "mercari.com base.in stores.jp readthedocs.io readthedocs.org docker.com kubernetes.io "
     "typescriptlang.org rust-lang.org golang.org go.dev openai.com anthropic.com "
-    "docs.google.com drive.google.com sheets.google.com slides.google.com"
+    "docs.google.com drive.google.com sheets.google.com slides.google.com "
+    "upwork.com fiverr.com freelancer.com lancers.jp crowdworks.jp coconala.com"
 )
 
 

@@ -6,8 +6,8 @@ a detector whose marks are all absent is skipped, and the solicitation families 
 their own pattern may match. Most messages hold one or two marks, so most of the work of Python's
 regular-expression engine is never started.
 
-The first look is made with RE2's ``Set``, which matches all the marks in one pass over the text
-with a single automaton. RE2 has no look-arounds and reads some escapes differently, so each mark
+The first look is made with RE2's ``Set``, which matches a group of marks in one pass over the
+text with one automaton (a few groups, see Sieve). RE2 has no look-arounds and reads some escapes differently, so each mark
 is translated on the way (look-arounds and word boundaries dropped, bounded repeats left open,
 ``\\s`` spelt out as Python reads it): it may report a mark that the detector then does not find,
 but never misses one that it would find. Skipping is only ever an optimisation: without RE2 (a
@@ -41,8 +41,9 @@ _BOUNDED = re.compile(r"\{(\d+),(\d+)\}\??")
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 # Longer texts go to the detectors directly: they are rare, and the automaton's memory stays small.
 LONGEST = 4000
-# RE2 builds the automaton's states lazily within this budget; if a search ever ran out of it,
-# RE2 would report no match, so it is set far above what the marks need.
+# RE2 builds each automaton's states lazily within this budget. When it fills, RE2 starts the
+# cache again: slower, never wrong (tests/guard/test_sieve.py runs the sieve on 2 MB); a budget
+# too small for the automaton at all fails when the set is compiled, not silently later.
 _MEMORY = 64 << 20
 
 
@@ -54,8 +55,8 @@ def python_to_re2(source: str) -> str:
     only widen what the pattern matches. A look-ahead that ends a top-level alternative, or a
     look-behind that starts one, becomes part of the match, which keeps whether the pattern
     matches somewhere unchanged; other look-arounds, which RE2 does not have, are dropped. Named
-    groups become plain groups. Any other letter escape, and ``\\w`` inside a class (where widening it could
-    narrow a negated class), is refused rather than guessed.
+    groups become plain groups. Any other letter escape, and ``\\w`` inside a class (where
+    widening it could narrow a negated class), is refused rather than guessed.
     """
     out: list[str] = []
     index = 0

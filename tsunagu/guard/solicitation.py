@@ -21,7 +21,8 @@ _APPS = (
     r"telegram|テレグラム|wechat|ウィーチャット|whatsapp|ワッツアップ|instagram|インスタ|"
     r"twitter|ツイッター|facebook|フェイスブック|messenger|メッセンジャー|slack|スラック|"
     r"zoom|ズーム|teams|チームズ|google\s?meet|meet|signal|kakao|カカオ|tiktok|linkedin|リンクトイン|dm|gmail|"
-    r"メール|メアド|e-?mail|電話|携帯|sms|ショートメール|ショートメッセージ|個人アカウント|snsの?|sns)"
+    r"メール|メアド|e-?mail|電話|携帯|sms|ショートメール|ショートメッセージ|個人アカウント|snsの?|sns|"
+    r"upwork|fiverr|lancers|ランサーズ|crowdworks|クラウドワークス|coconala|ココナラ)"
 )
 _TALK = (
     r"(?:ご?連絡|やり取り|やりとり|お?話|相談|続き|打ち?合わ?せ|会議|面談|通話|移|つなが|繋が|"
@@ -30,13 +31,14 @@ _TALK = (
 )
 _NOUN_OWNERS = (
     "line|ライン|skype|スカイプ|discord|ディスコード|テレグラム|telegram|wechat|インスタ|sns|"
-    "個人|連絡用|プライベート"
+    "個人|連絡用|プライベート|instagram|twitter|ツイッター|x|facebook|フェイスブック|tiktok|"
+    "linkedin|chatwork|チャットワーク|whatsapp|kakao|カカオ"
 )
 # "(?:a|b)の?x" written out as "aの?x|bの?x", which matches the same in the same order, so that
 # every alternative starts with a letter and the regex engine can skip along on first letters.
 _CONTACT_NOUNS = (
     r"(?:連絡先|メアド|メールアドレス|メルアド|アドレス|電話番号|携帯番号|ケータイ番号|番号|"
-    + "|".join(rf"{owner}の?(?:id|アカウント|qr|qrコード)" for owner in _NOUN_OWNERS.split("|"))
+    + "|".join(rf"{owner}\)?の?(?:id|アカウント|qr|qrコード)" for owner in _NOUN_OWNERS.split("|"))
     + r"|line|ライン|qrコード|個人の?(?:アドレス|メール|連絡先|アカウント))"
 )
 _PAY_METHODS = (
@@ -78,8 +80,9 @@ _JA = [
     (
         "solicit_contact",
         _CONTACT_NOUNS
-        + r"(?:を|も|は|だけ|など|だけでも|だけ先に)?(?:ぜひ|是非|こっそり|先に|個別に|直接)?(?:交換|こうかん|教え|お?聞かせ|"
-        r"お?知らせ|伺|頂|いただ|ください|下さい|送|共有|お伝え|伝え|お渡し|渡|載せ|貼|もら|貰)",
+        + r"(?:を|も|は|だけ|など|だけでも|だけ先に|とか|って)?(?:ぜひ|是非|こっそり|先に|個別に|直接)?"
+        r"(?:交換|こうかん|教え|お?聞かせ|お?知らせ|伺|頂|いただ|ください|下さい|送|共有|お伝え|伝え|お渡し|渡|"
+        r"載せ|貼|もら|貰|あります|ありますか|あれば|お持ち)",
     ),
     ("solicit_contact", _CONTACT_NOUNS + r"(?:は|を)?(?:こちら|以下|下記|プロフィール|プロフ)"),
     (
@@ -138,7 +141,7 @@ _JA = [
         r"(?:来週|後日|明日|月末|来月)(?:で|に)?(?:いい|大丈夫|ok|構いません))"
         r"(?:に|で|でも|のまま|ですが|だけど|ですけど|ので|から)?[^。！？!?\n]{0,20}"
         r"(?:作業|着手|開始|始め|進め|取りかか|取り掛か|スタート|制作|納品|送って|書いて|作って|とりかか|お願い|対応|"
-        r"作っ|書い|やっ|仕上げ)",
+        r"作っ|書い|やっ|仕上げ|動い|動け|送っ|お送り|納品し)",
     ),
     (
         "solicit_no_escrow",
@@ -240,8 +243,26 @@ _JA = [
     # "私のサイトが出てくるので、そこのフォームから連絡ください"
     (
         "solicit_contact",
-        r"(?:私|僕|わたし|自分|弊社|当社|うち)の(?:サイト|ホームページ|hp|ブログ|ウェブサイト|webサイト|"
-        r"ポートフォリオサイト)[^。！？!?\n]{0,25}?(?:連絡|問い合わせ|メッセージ|dm)",
+        r"(?:私|僕|わたし|自分|弊社|当社|うち)の?(?:個人|自分の)?(?:サイト|ホームページ|hp|ブログ|ウェブサイト|"
+        r"webサイト|ポートフォリオサイト|ショップ|ストア)[^。！？!?\n]{0,25}?"
+        r"(?:連絡|問い合わせ|メッセージ|dm|注文|発注|依頼|購入)",
+    ),
+    # "差額は振込で調整", "残りの金額は後日、別途お振込み"
+    (
+        "solicit_payment",
+        r"(?:残り|残金|差額|残額|追加分|半分)[^。！？!?\n]{0,10}?(?:別途|直接|別で|外で|個別に|現金で|振込で|"
+        r"振り込みで|口座に)[^。！？!?\n]{0,4}?(?:お|ご)?(?:支払|払|振込|振り込|送金|精算|お渡し|渡|調整)",
+    ),
+    # "ちょくで頼めませんか", "個人間で契約書を交わしませんか"
+    (
+        "solicit_contact",
+        r"(?:ちょく|直)(?:で|に)(?:お|ご)?(?:頼|依頼|発注|やり取り|取引|払|支払|連絡|契約|お願い)"
+        r"|(?:個人間|当事者間|二人の間)(?:で|に)(?:の)?[^。！？!?\n]{0,6}?(?:契約|取引|やり取り|支払|払|決済)",
+    ),
+    # "ユーザー名教えてもらえますか"
+    (
+        "solicit_contact",
+        r"(?:ユーザー名|ユーザーネーム|アカウント名|ハンドル名)(?:を|は|も|とか)?(?:教え|伺|お知らせ|いただ|頂)",
     ),
 ]
 
@@ -276,9 +297,10 @@ _EN = [
     ),
     (
         "solicit_contact",
-        r"\b(?:send|give|share|drop|leave|tell|pass|dm|let\sme\sknow|lemme\sknow|tell\sme)\s(?:me\s)?(?:your|ur)\s(?:personal\s|private\s|"
-        r"direct\s)?(?:e-?mail|email|phone|number|cell|mobile|whatsapp|telegram|skype|line|"
-        r"contacts?|discord|wechat|instagram|insta|ig|socials?|handle|kakao|signal|gmail)",
+        r"\b(?:send|give|share|sharing|drop|leave|tell|pass|dm|let\sme\sknow|lemme\sknow|tell\sme)\s(?:me\s)?"
+        r"(?:your|ur)\s(?:personal\s|private\s|direct\s)?(?:e-?mail|email|phone|number|cell|mobile|"
+        r"whatsapp|telegram|skype|line|contacts?|discord|wechat|instagram|insta|ig|socials?|handle|kakao|"
+        r"signal|gmail|linkedin|twitter|facebook|x\shandle)",
     ),
     (
         "solicit_contact",
@@ -342,7 +364,8 @@ _EN = [
     ),
     (
         "solicit_no_escrow",
-        r"\b(?:skip|no\sneed\s(?:for|to\suse|to)|don'?t\sneed|forget|ignore|bypass|without)\s"
+        r"\b(?:skip|no\sneed\s(?:for|to\suse|to\swait\sfor|to)|don'?t\sneed|don'?t\swait\sfor|forget|"
+        r"ignore|bypass|without|without\swaiting\sfor)\s"
         r"(?:the\s|an?\s|any\s)?(?:escrow|milestones?|funding|deposit|fund\sthe)",
     ),
     (
@@ -357,21 +380,27 @@ _EN = [
     ),
     (
         "solicit_contact",
-        r"\b(?:do\syou\s(?:have|use)|are\syou\s(?:on|using)|r\su\son|you\son)\s(?:a\s|an\s)?"
+        r"\b(?:do\syou\s(?:have|use)|are\syou\s(?:on|using)|r\su\son|you\son|got|you\sgot|"
+        r"have\syou\sgot)\s(?:a\s|an\s)?"
         r"(?:whatsapp|telegram|skype|discord|wechat|signal|line|kakao|viber|instagram|linkedin|slack|"
-        r"messenger|facebook|zoom|google\s?meet|gmail|an\semail|email)\b"
+        r"messenger|facebook|zoom|google\s?meet|gmail|an\semail|email|phone\snumber|number|cell)\b"
         r"(?!\s(?:business|api|bot|stickers?|ads|integration|marketing|experience|for\swork\sprojects))",
     ),
     (
         "solicit_contact",
         r"\boutside\s(?:of\s)?(?:here|this\s(?:chat|app|site|platform|thread))\b"
-        r"|\b(?:settle|pay|deal|transact|do\sbusiness|send\smoney)\b[^.!?\n]{0,20}?\boutside\b"
+        r"|\b(?:settle|pay|deal|transact|do\sbusiness|send\smoney)\b[^.!?\n]{0,20}?"
+        r"\b(?:outside|privately|off-?platform)\b"
         r"(?!\s(?:of\s)?(?:office|business|working|japan|hours|the\soffice))",
     ),
     (
         "solicit_contact",
         r"\b(?:work\stogether|deal|do\sbusiness|collaborate|continue\sworking|transact)\s"
         r"(?:together\s)?directly\b"
+        r"|\bhit\s(?:me|us)\sup\s(?:directly|privately|personally|outside|off|on|via)\b"
+        r"|\bno\sneed\sto\s(?:go\sthrough|use)\s(?:the\s|this\s)?(?:site|platform|app|tsunagu)\b"
+        r"|\b(?:take|accept)\s(?:an?\s)?(?:amazon\s)?(?:gift\scards?|paypal|venmo|crypto|bitcoin|"
+        r"cash|bank\stransfer|wire|wise|payoneer)\b"
         r"|\b(?:find|search)\s(?:me|my\sname|for\sme)\s(?:on|in)\s(?:linkedin|facebook|instagram|"
         r"twitter|telegram|skype|discord|wechat|line)\b",
     ),
@@ -477,6 +506,16 @@ _APP_TRIGGERS = (
         "sns",
     ],
     "個人あかうんと",
+    *[
+        "upwork",
+        "fiverr",
+        "lancers",
+        "らんさーず",
+        "crowdworks",
+        "くらうどわーくす",
+        "coconala",
+        "ここなら",
+    ],
 )
 _NOUN_TRIGGERS = (
     *[
@@ -582,6 +621,9 @@ _JA_TRIGGERS: list[tuple[str, ...]] = [
     ("連絡手段", "連絡方法", "連絡つーる", "やり取り"),
     ("着手金", "前金", "手付金", "代金", "報酬", "料金", "費用", "お金", "お支払い"),
     ("私", "僕", "わたし", "自分", "弊社", "当社", "うち"),
+    ("残", "差額", "追加分", "半分"),
+    ("ちょく", "直", "個人間", "当事者間", "二人の間"),
+    ("ゆーざー名", "ゆーざーねーむ", "あかうんと名", "はんどる名"),
 ]
 _EN_TRIGGERS: list[tuple[str, ...]] = [
     ("me", "us"),
@@ -601,9 +643,9 @@ _EN_TRIGGERS: list[tuple[str, ...]] = [
     ("escrow", "milestone", "funding", "deposit", "fund the"),
     ("fund", "pay"),
     ("escrow", "milestone", "funding", "deposit"),
-    ("you", "r u"),
-    ("outside",),
-    ("directly", "find", "search"),
+    ("you", "r u", "got"),
+    ("outside", "privately", "off"),
+    ("directly", "find", "search", "hit", "no need", "take", "accept"),
     ("though", "while", "before"),
     ("fund",),
     ("fund",),
@@ -730,7 +772,7 @@ _JA_REFUSAL = re.compile(
     kana_pattern(
         r"[^。！？!?\n]{0,24}?(?:仮払い後|仮払いの後|仮払い完了後|契約後|できません(?!か)|出来ません(?!か)|"
         r"できない(?![かの？?])|出来ない(?![かの？?])|致しかね|いたしかね|できかね|"
-        r"しません(?![か？?])|いたしません(?![か？?])|致しません(?![か？?])|禁止|違反|ng|だめ|ダメ|不可|お控え|控え|"
+        r"しません(?![か？?])|いたしません(?![か？?])|致しません(?![か？?])|禁止|違反|(?<![a-z])ng(?![a-z])|だめ|ダメ|不可|お控え|控え|"
         r"遠慮|お断り|しないで|しないよう|しない(?![かの？?])|ません(?![かが？?])|ないで(?!しょう|す(?:か|よね))|なりません|いけません|"
         r"通報|報告して|ご注意|注意して|気をつけ|気を付け|持ちかけ|持ち掛け|応じ|求められ|誘われ|"
         r"言われ|ないように|お受けでき|受け付けて|規約|ルール|しないこと|避けて|難しい|難しく|厳しい|無理|"
@@ -837,7 +879,8 @@ def find_solicitation(view: View) -> list[Hit]:
 
 # Channels that are always the way to talk or pay somewhere else.
 _ELSEWHERE = kana_pattern(
-    r"別の?サイト|他の?サイト|ほかの?サイト|外部サイト|外部の?サービス|outside\s(?:of\s)?[a-z]+|off[-\s]?platform"
+    r"別の?[ァ-ヶー]{0,8}サイト|他の?[ァ-ヶー]{0,8}サイト|ほかの?[ァ-ヶー]{0,8}サイト|外部サイト|外部の?サービス|"
+    r"outside\s(?:of\s)?[a-z]+|off[-\s]?platform"
 )
 # Names of channels as literal words, matched through a trie (see literal_alternation): an
 # alternation of seventy words would be tried word by word at every letter of English text.
@@ -846,11 +889,12 @@ _CHANNEL_WORDS = kana_pattern(
     "テレグラム wechat 微信 ウィーチャット whatsapp ワッツアップ signal viber kakao カカオ messenger "
     "メッセンジャー zoom ズーム teams チームズ slack スラック instagram インスタ facebook フェイスブック "
     "linkedin リンクトイン paypal ペイパル paypay ペイペイ 銀行振込 銀行振り込み 振込 振り込み 現金 手渡し "
-    "wise venmo payoneer zelle crypto usdt bitcoin ビットコイン upwork fiverr freelancer.com lancers "
+    "wise venmo payoneer zelle cashapp 現金書留 crypto usdt bitcoin ビットコイン upwork fiverr "
+    "freelancer.com lancers "
     "ランサーズ crowdworks クラウドワークス coconala ココナラ ビザスク タイムチケット"
 ).split()
 _CHANNEL = re.compile(
-    rf"{_ELSEWHERE}|google\s?meet|bank\s?transfer|wire\s?transfer|"
+    rf"{_ELSEWHERE}|google\s?meet|bank\s?transfer|wire\s?transfer|cash\sapp|"
     + literal_alternation(_CHANNEL_WORDS, bare=True)
 )
 # What makes the channel the subject of the work rather than the way to talk or pay.
@@ -871,7 +915,8 @@ _REQUEST = re.compile(
         kana_pattern(
             "ませんか ましょう ますか でしょうか ですか できますか できたら できれば 出来たら 出来れば "
             "いいですか いいでしょうか 大丈夫 構いません かまいません 可能 たい ほしい 欲しい 下さい "
-            "ください お願い 嬉しい うれしい 助かり どう いかが ok おk ? ？ okay possible prefer wanna"
+            "ください お願い 嬉しい うれしい 助かり どう いかが ok おk ? ？ okay possible prefer wanna "
+            "よければ よろしければ よかったら 良ければ もらえたら もらえれば いただけたら いただければ easier"
         ).split(),
         bare=True,
     )
@@ -889,7 +934,7 @@ _ON_PLATFORM = re.compile(
 _CUE_REFUSAL = re.compile(
     kana_pattern(
         r"できません(?![か？?])|出来ません(?![か？?])|できない(?![かの？?])|禁止|規約|違反|お控え|控えて|遠慮|お断り|"
-        r"しないで|だめ|ダメ|不可|ng(?![a-z])|can'?t|cannot|not\sallowed|against\s(?:the|our)|won'?t|"
+        r"しないで|だめ|ダメ|不可|(?<![a-z])ng(?![a-z])|can'?t|cannot|not\sallowed|against\s(?:the|our)|won'?t|"
         r"never|prohibited|not\spermitted|isn'?t\sallowed|rather\snot|no\sway"
     )
 )
@@ -905,7 +950,8 @@ _MEDIUM_AFTER = re.compile(
     )
 )
 _MEDIUM_BEFORE = re.compile(
-    r"(?:on|via|over|through|by|using|use|in|to|have|got|with|onto|prefer)\s(?:a\s|an\s|my\s|your\s)?$"
+    r"(?:on|via|over|through|by|using|use|in|to|have|got|with|onto|prefer|send\s(?:u|you)|pay\s(?:u|you))"
+    r"\s(?:a\s|an\s|my\s|your\s)?$"
 )
 _ALWAYS_MEDIUM = re.compile(kana_pattern(r"別|他|ほか|外部|outside|off"))
 # The sieve's mark: a channel with a medium after it or a preposition before it, or a channel that
