@@ -920,7 +920,7 @@ _REQUEST = re.compile(
         ).split(),
         bare=True,
     )
-    + r"|can\swe|could\sw[e]|shall\swe|let'?s|would\syou|can\syou|could\syou|is\sit\sok|want\sto|"
+    + r"|can\swe|could\swe|shall\swe|let'?s|would\syou|can\syou|could\syou|is\sit\sok|want\sto|"
     r"how\sabout|why\snot|i'?d\slike|would\sbe\s(?:easier|better|faster)|works\sfor\s(?:me|us)|"
     r"just\s(?:send|pay|transfer|wire)|send\s(?:the\s|your\s)?(?:payment|money|funds)"
 )
