@@ -105,3 +105,11 @@ def test_hundred_thousand_characters_with_a_detail_at_the_end() -> None:
     result = scan(text)
     assert result.verdict == "contact"
     assert result.findings[-1].text == "ken@yahoo.co.jp"
+
+
+def test_of_two_hits_on_one_span_the_same_kind_is_kept_whatever_the_order() -> None:
+    from tsunagu.guard.engine import _resolve
+
+    hits = [("website", 0, 10), ("short_link", 0, 10), ("solicit_contact", 0, 10)]
+    kept = {tuple(_resolve(order)) for order in (hits, hits[::-1], hits[1:] + hits[:1])}
+    assert kept == {(("short_link", 0, 10), ("solicit_contact", 0, 10))}

@@ -53,7 +53,10 @@ def _hits(view: View) -> list[Hit]:
 
 def _resolve(hits: list[Hit]) -> list[Hit]:
     """Drop duplicates and hits inside a longer contact hit; keep solicitation beside contacts."""
-    ordered = sorted(set(hits), key=lambda h: (h[1], -(h[2] - h[1]), h[0] not in CONTACT_KINDS))
+    # the kind last in the key: of two hits on the same span, the same one is kept in every process
+    ordered = sorted(
+        set(hits), key=lambda h: (h[1], -(h[2] - h[1]), h[0] not in CONTACT_KINDS, h[0])
+    )
     kept: list[Hit] = []
     reach = {True: -1, False: -1}  # furthest end of a kept hit, for contacts and the rest
     for hit in ordered:
