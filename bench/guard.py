@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import platform
 import random
 import re
@@ -134,8 +135,6 @@ print(json.dumps((time.process_time() - began) / len(texts)))
 
 def cold_pass(messages: list[str]) -> float:
     """Seconds of CPU per message over ``messages`` in a new process, the first it scans."""
-    import json
-
     done = subprocess.run(  # noqa: S603 - this interpreter, our own script
         [sys.executable, "-c", _COLD],
         input=json.dumps(messages),

@@ -618,11 +618,4 @@ DETECTORS_BY_MARK = (
 
 
 def find_contacts(view: View) -> list[Hit]:
-    return [
-        *find_emails(view),
-        *find_links(view),
-        *find_service_ids(view),
-        *find_handles(view),
-        *find_standalone(view),
-        *find_split_emails(view),
-    ]
+    return [hit for _mark, detector in DETECTORS_BY_MARK for hit in detector(view)]

@@ -953,7 +953,7 @@ _MEDIUM_BEFORE = re.compile(
     r"(?:on|via|over|through|by|using|use|in|to|have|got|with|onto|prefer|send\s(?:u|you)|pay\s(?:u|you))"
     r"\s(?:a\s|an\s|my\s|your\s)?$"
 )
-_ALWAYS_MEDIUM = re.compile(kana_pattern(r"別|他|ほか|外部|outside|off"))
+_ALWAYS_MEDIUM = re.compile(_ELSEWHERE)
 # The sieve's mark: a channel with a medium after it or a preposition before it, or a channel that
 # is always a medium (another site, outside, off-platform): what _channel_in asks for.
 _CUE_MARK = SIEVE.mark(
@@ -1001,7 +1001,7 @@ def _channel_in(view: View, start: int, end: int) -> re.Match[str] | None:
             continue
         word = channel.group()
         if not (
-            _ALWAYS_MEDIUM.match(word)
+            _ALWAYS_MEDIUM.fullmatch(word)
             or _MEDIUM_AFTER.match(text, channel.end())
             or _MEDIUM_BEFORE.search(text, max(0, begin - 16), begin)
         ):
