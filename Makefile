@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PORT ?= 8000
 export UV_LINK_MODE ?= copy
 
-.PHONY: run test check lint typecheck browser-test messages demo bench uv sync
+.PHONY: run test check lint typecheck browser-test messages demo bench uv sync guard-model
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -41,3 +41,7 @@ messages: sync
 
 bench: sync
 	@$(UV) run --frozen python -m bench $(BENCH)
+
+# Fit the contact guard's solicitation model again after the labelled cases changed.
+guard-model: sync
+	@$(UV) run --frozen python -m tests.guard.train

@@ -316,15 +316,16 @@ def find_links(view: View) -> list[Hit]:
 # --- IDs on messaging and social services ----------------------------------------------------
 
 _SERVICES: dict[str, str] = {
-    "line": r"line|ライン|らいん|line@",
+    # with the names people use to slip past a filter: "緑のアプリ", "the green app", "L!NE"
+    "line": r"line|ライン|らいん|line@|ら\s+いん|l!ne|㍕|緑のアプリ|緑のやつ|緑のあれ|green\s?app",
     "skype": r"skype|スカイプ",
     "chatwork": r"chatwork|チャットワーク|チャトワ",
     "discord": r"discord|ディスコード|ディスコ",
     "telegram": r"telegram|テレグラム|テレグラ|tg(?=\s?[:：@])",
     "wechat": r"wechat|weixin|微信号?|ウィーチャット|ウィチャット",
     "whatsapp": r"whatsapp|ワッツアップ|ワッツ",
-    "instagram": r"instagram|insta|インスタグラム|インスタ|ig(?=\s?[:：@])",
-    "x": r"twitter|ツイッター|x\s?\(旧twitter\)|x\(twitter\)|旧twitter|𝕏",
+    "instagram": r"instagram|insta|インスタグラム|インスタ|ig(?=\s?(?:[:：@]|is\s))",
+    "x": r"twitter|ツイッター|x\s?\(旧twitter\)|x\(twitter\)|旧twitter|𝕏|青い鳥|blue\s?bird",
     "instagram_threads": r"threads|スレッズ",
     "facebook": r"facebook|フェイスブック|messenger|メッセンジャー|fb(?=\s?[:：@.])",
     "kakao": r"kakao\s?talk|kakao|カカオトーク|カカオ",
@@ -408,16 +409,24 @@ _ID_AFTER = re.compile(
         r"\s{0,2}[(（]?\s{0,2}(?:の|で|も)?\s{0,2}"
         r"(?P<marker>id|アカウント名?|account|ユーザー名|ユーザーネーム|ユーザid|username|user\s?name|"
         r"user\s?id|handle|ハンドル|名前|name|名|号|検索)?"
-        r"\s{0,2}(?P<sep>は|:|：|→|->|=|＝|is|です|⇒|👉|＞|>)?\s{0,2}(?:こちら|here)?\s{0,2}[:：]?\s{0,2}"
+        r"\s{0,2}(?P<sep>は|:|：|→|->|=|＝|is|です|⇒|👉|＞|>|、|,|as(?=\s))?\s{0,2}(?:こちら|here)?\s{0,2}[:：]?\s{0,2}"
         r"[「『\"']?(?P<at>@)?"
     )
     + _ID
 )
 _ID_NEARBY = re.compile(
     kana_pattern(
-        r"(?:id|アカウント|account|ユーザー名|username)\s{0,2}(?:は|:|：|→|->|=|＝|is)?\s{0,2}[「『\"']?@?"
+        r"(?<![a-z])(?:id|アカウント|account|ユーザー名|username)\s{0,2}(?P<sep>は|:|：|→|->|=|＝|is)?"
+        r"\s{0,2}[「『\"']?(?P<at>@)?"
     )
     + _ID
+)
+# An ID pointed at a little after the service: "LINEのID送っときますね → mori_0823",
+# "Skypeはいつもの「ryo.inoue.works」で"
+_ID_POINTED = re.compile(
+    kana_pattern(r"(?:(?<![a-z])id[^a-z0-9\n]{0,12}?(?:→|->|⇒|👉|:|：)\s{0,2}|[「『])")
+    + _ID
+    + r"(?![a-z0-9])"
 )
 _NOT_ID = _words(
     "api sdk bot app apps the and for with stamp sticker ads pay works official business login "
@@ -437,6 +446,18 @@ _ID_BEFORE = re.compile(
 )
 
 
+def _loose(found: re.Match[str]) -> bool:
+    """An ID tied to its service by a comma, "as" or a bare "account": it may be a plain word."""
+    groups = found.groupdict()
+    if groups.get("at"):
+        return False
+    if "sep" not in groups:  # pointed at with an arrow or quotes
+        return False
+    if "marker" in groups:  # after the name
+        return groups["marker"] is None and groups["sep"] in ("as", ",", "、")
+    return groups["sep"] is None and not found.group().startswith("id")
+
+
 def _id_before(text: str, name: re.Match[str]) -> re.Match[str] | None:
     return _ID_BEFORE.search(text, max(0, name.start() - 50), name.start())
 
@@ -454,7 +475,15 @@ def find_service_ids(view: View) -> list[Hit]:
             after.group("marker") or after.group("sep") or after.group("at")
         )
         if after is None or not explicit:
-            after = _ID_NEARBY.search(text, name.end(), min(len(text), name.end() + 30))
+            after = _ID_NEARBY.search(text, name.end(), min(len(text), name.end() + 60))
+        if after is None:
+            pointed = _ID_POINTED.search(text, name.end(), min(len(text), name.end() + 24))
+            # a quoted word needs a digit, dot or underscore to be an ID: 「LINEスタンプ」 is none
+            if pointed is not None and (
+                not pointed.group().startswith(("「", "『"))
+                or any(ch.isdigit() or ch in "._" for ch in pointed.group("id"))
+            ):
+                after = pointed
         before = None
         if after is None:
             before = _id_before(text, name)
@@ -463,6 +492,13 @@ def find_service_ids(view: View) -> list[Hit]:
             after = before
         identifier = after.group("id")
         if identifier in _NOT_ID or identifier.rstrip("._-") in _NOT_ID:
+            continue
+        if (
+            before is None
+            and _loose(after)
+            and not any(ch.isdigit() or ch in "._" for ch in identifier)
+        ):
+            # "on discord as our main channel", "line, slack", "LINE account chatbot": a word
             continue
         word = name.group()
         if word in _STRICT_WORDS:
@@ -568,7 +604,8 @@ def find_handles(view: View) -> list[Hit]:
             continue
         window = text[max(0, match.start() - 30) : match.end() + 25]
         kind = None
-        for service, _name in _service_names(window):
+        # the service may be named earlier in the message: "X（旧Twitter）で告知してるので…@name"
+        for service, _name in _service_names(text[max(0, match.start() - 80) : match.end() + 25]):
             kind = service
             break
         if kind is None and _HANDLE_CUE.search(window) is None:

@@ -19,6 +19,8 @@ from collections.abc import Hashable, Sequence
 from . import phones, solicitation
 from .contacts import DETECTORS_BY_MARK, find_contacts
 from .findings import CONTACT_KINDS, Finding, Hit, ScanResult, verdict_of
+from .model import find_learned_solicitation
+from .model import load as load_model
 from .normalise import REWRITE_MARKS, View, fold, rewrite
 from .phones import find_phones
 from .sieve import SIEVE
@@ -69,8 +71,14 @@ def _resolve(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def _findings(text: str) -> list[Finding]:
-    view = fold(text)
+def _findings(text: str, *, learned: bool = True) -> list[Finding]:
+    """What the detectors find in ``text``.
+
+    With ``learned``, the solicitation model (model.py) has a say: it reports a request the
+    phrases missed, and overrules phrases that matched in a message it reads as ordinary talk
+    (a refusal, work about an app). Contact details are never overruled.
+    """
+    view = folded = fold(text)
     marks = SIEVE.look(view.text)
     if marks is None or not marks.isdisjoint(REWRITE_MARKS):
         rewritten = rewrite(view)
@@ -79,6 +87,14 @@ def _findings(text: str) -> list[Finding]:
             marks = SIEVE.look(view.text)
     view.marks = marks
     hits = _hits(view)
+    if learned:
+        if not hits:
+            view = folded
+            hits = find_learned_solicitation(view.text)
+        elif not any(kind in CONTACT_KINDS for kind, _start, _end in hits):
+            model = load_model()
+            if model.score(folded.text) < model.veto:
+                hits = []  # the phrases matched, but the message reads nothing like a request
     if not hits:
         return []
     findings: list[Finding] = []
@@ -104,9 +120,9 @@ def _result(findings: list[Finding]) -> ScanResult:
     return ScanResult(verdict_of(ordered), ordered)
 
 
-def scan(text: str) -> ScanResult:
-    """Scan one message on its own."""
-    return _result(_findings(text))
+def scan(text: str, *, learned: bool = True) -> ScanResult:
+    """Scan one message on its own; ``learned=False`` leaves the model out (rules alone)."""
+    return _result(_findings(text, learned=learned))
 
 
 def scan_with_context(text: str, previous_texts: Sequence[str]) -> ScanResult:
@@ -127,7 +143,8 @@ def scan_with_context(text: str, previous_texts: Sequence[str]) -> ScanResult:
         combined += ("" if glued else _JOIN) + piece
     offset = len(combined) - len(text)
     across: list[Finding] = []
-    for finding in _findings(combined):
+    # the model read each message on its own; here only details split over messages are sought
+    for finding in _findings(combined, learned=False):
         if finding.end > offset and finding.start < offset:
             start, end = 0, finding.end - offset
             across.append(Finding(finding.kind, start, end, text[start:end]))

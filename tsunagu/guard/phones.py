@@ -51,10 +51,12 @@ _KANA_DIGITS = {
     "まる": "0",
     "いち": "1",
     "に": "2",
+    "にい": "2",
     "さん": "3",
     "よん": "4",
     "し": "4",
     "ご": "5",
+    "ごお": "5",
     "ろく": "6",
     "なな": "7",
     "しち": "7",
@@ -75,7 +77,11 @@ _WORD_DIGITS = {
     "eight": "8",
     "nine": "9",
 }
-_KANA_ALT = "|".join(sorted(_KANA_DIGITS, key=len, reverse=True))
+# Drawn-out readings ("にい", "ごお") that must not swallow the start of the next one ("にいち").
+_KANA_GUARDS = {"にい": "にい(?!ち)", "ごお": "ごお(?!く)"}
+_KANA_ALT = "|".join(
+    _KANA_GUARDS.get(key, key) for key in sorted(_KANA_DIGITS, key=len, reverse=True)
+)
 _WORD_ALT = "|".join(_WORD_DIGITS)
 _KANJI_CLASS = "".join(_KANJI_DIGITS) + "十拾"
 # English words without a look-behind, so that the engine can skip ahead on first characters;
@@ -83,10 +89,16 @@ _KANJI_CLASS = "".join(_KANJI_DIGITS) + "十拾"
 _PLAIN_TOKEN = (
     rf"[0-9]+|[{_KANJI_CLASS}]|{_KANA_ALT}|(?:{_WORD_ALT})(?![a-z])|(?<=[0-9])o|o(?=[0-9])"
 )
-_SEPARATOR = r"[\s\-_.,()\[\]/・のー、]"
+# Between digits: a short mark, or words that only say where the next group goes
+# ("〇九〇、その後に 五五二一", "090 の後は、いち いち …").
+_CONNECTIVE = kana_pattern(r"その後に?は?|の後は?|最後は|次は|then")
+_SEPARATOR = rf"(?:[\s\-_.,()\[\]/・のー、]|{_CONNECTIVE})"
+_CONNECTIVES = re.compile(_CONNECTIVE)
 # A run starts on a token that is not also a common particle (に, し, ご, く) and has three tokens
 # at least, or is digits alone.
-_STRONG_KANA = "|".join(k for k in sorted(_KANA_DIGITS, key=len, reverse=True) if len(k) > 1)
+_STRONG_KANA = "|".join(
+    k for k in sorted(_KANA_DIGITS, key=len, reverse=True) if len(k) > 1 and k not in _KANA_GUARDS
+)
 _STRONG_TOKEN = rf"[0-9]+|[{_KANJI_CLASS}]|{_STRONG_KANA}|(?:{_WORD_ALT})(?![a-z])|o(?=[0-9])"
 # Behind a look at the first character, which every run starts with: Python's engine can skip the
 # rest of the text fast (the alternation alone it would try at every place).
@@ -101,7 +113,6 @@ _RUN = re.compile(
 # A phone number has a digit, a kanji numeral or a reading of zero somewhere: a cheap first look,
 # as two patterns that the regex engine can skip along (a class and words in one cannot).
 _GATE = re.compile(rf"[0-9{''.join(_KANJI_DIGITS)}]")
-_GATE_WORDS = re.compile("ぜろ|れい|まる|zero")
 _TOKENS = re.compile(
     rf"(?P<d>[0-9]+)|(?P<k>[{_KANJI_CLASS}])|(?P<h>{_KANA_ALT})"
     rf"|(?P<w>(?<![a-z])(?:{_WORD_ALT})(?![a-z]))|(?P<o>(?<=[0-9])o|o(?=[0-9]))"
@@ -124,6 +135,7 @@ _PHONE_WORD = re.compile(
         r"ショートメ|☎|📞|ワッツアップ|ライン|line|signal|viber|telegram"
     )
 )
+_GATE_WORDS = re.compile(kana_pattern("ぜろ|れい|まる|zero|plus|プラス|") + _PHONE_WORD.pattern)
 _PHONE_PREFIX = re.compile(r"(?:tel|fax|phone)$")
 _JP_MOBILE = ("020", "050", "060", "070", "080", "090")
 
@@ -139,10 +151,13 @@ _ZERO = "(?:(?:^|[^0-9])0|〇|零|ぜろ|れい|まる|zero|o)"
 _LINK = rf"{_SEPARATOR}{{0,3}}"
 _CHAIN = rf"(?:{_LINK}{_UNIT}){{7,}}"
 _TEN = "[十拾]"
+# "+" written out: "plus six three, nine one seven …"
+_PLUS_WORD = kana_pattern(r"plus\s|プラス\s?")
+_PLUS_WORDS_END = re.compile(kana_pattern(r"(?<![a-z])(?:plus|プラス)[\s(]*$"))
 MARK = _MARK = SIEVE.mark(
     "phone",
     re.compile(
-        rf"{_ZERO}{_CHAIN}|\+[ (]*{_UNIT}{_CHAIN}|\({_UNIT}{_CHAIN}"
+        rf"{_ZERO}{_CHAIN}|(?:\+|{_PLUS_WORD})[ (]*{_UNIT}{_CHAIN}|\({_UNIT}{_CHAIN}"
         rf"|(?:{_PHONE_WORD.pattern})(?:.|\n){{0,30}}{_UNIT}{_CHAIN}"
         rf"|(?:{_UNIT}{_LINK}){{3,}}{_TEN}|{_TEN}(?:{_LINK}{_UNIT}){{3,}}"
         rf"|{_UNIT}{_LINK}{_TEN}(?:{_LINK}{_UNIT}){{2,}}|(?:{_UNIT}{_LINK}){{2,}}{_TEN}{_LINK}{_UNIT}"
@@ -173,7 +188,11 @@ def _decode_kanji(tokens: list[str]) -> str:
 def _groups(text: str, start: int, end: int) -> list[_Group]:
     groups: list[_Group] = []
     pending: list[str] = []
+    # the に of "その後に" is no digit
+    skipped = [m.span() for m in _CONNECTIVES.finditer(text, start, end)]
     for match in _TOKENS.finditer(text, start, end):
+        if skipped and any(a <= match.start() < b for a, b in skipped):
+            continue
         script = match.lastgroup or "d"
         value = match.group()
         if groups and groups[-1].end == match.start() and groups[-1].script == script:
@@ -272,7 +291,7 @@ class _Start:
 def _start_info(text: str, first: _Group) -> _Start:
     before = text[max(0, first.start - 40) : first.start]
     stripped = before.rstrip(" (")
-    plus = stripped.endswith("+")
+    plus = stripped.endswith("+") or _PLUS_WORDS_END.search(stripped) is not None
     context = _PHONE_WORD.search(before[-30:]) is not None
     blocked = False
     if first.script == "d" and before[-1:].isascii() and before[-1:].isalpha():
@@ -286,6 +305,8 @@ def _start_info(text: str, first: _Group) -> _Start:
 def _check(text: str, groups: list[_Group], info: _Start) -> bool:
     digits = "".join(g.digits for g in groups)
     if len(digits) < 8 or len(digits) > 15:
+        return False
+    if len(set(digits[-7:])) == 1:  # a placeholder such as 090-0000-0000 or 03-1111-1111
         return False
     last = groups[-1]
     following = text[last.end : last.end + 1]
@@ -348,7 +369,8 @@ def find_phones(view: View) -> list[Hit]:
             if best >= 0:
                 start = first.start
                 if info is not None and info.plus:
-                    start = text.rindex("+", 0, start)
+                    sign = _PLUS_WORDS_END.search(text, max(0, start - 12), start)
+                    start = sign.start() if sign is not None else text.rindex("+", 0, start)
                 elif info is not None and info.paren:
                     start = text.rindex("(", 0, start)
                 hits.append(("phone", start, groups[best].end))

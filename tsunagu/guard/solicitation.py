@@ -771,12 +771,13 @@ _FAMILY_OF_MARK = {
 _JA_REFUSAL = re.compile(
     kana_pattern(
         r"[^。！？!?\n]{0,24}?(?:仮払い後|仮払いの後|仮払い完了後|契約後|できません(?!か)|出来ません(?!か)|"
-        r"できない(?![かの？?])|出来ない(?![かの？?])|致しかね|いたしかね|できかね|"
+        r"できない(?![か？?]|の[？?]|のです?か)|出来ない(?![か？?]|の[？?]|のです?か)|致しかね|いたしかね|できかね|"
         r"しません(?![か？?])|いたしません(?![か？?])|致しません(?![か？?])|禁止|違反|(?<![a-z])ng(?![a-z])|だめ|ダメ|不可|お控え|控え|"
         r"遠慮|お断り|しないで|しないよう|しない(?![かの？?])|ません(?![かが？?])|ないで(?!しょう|す(?:か|よね))|なりません|いけません|"
         r"通報|報告して|ご注意|注意して|気をつけ|気を付け|持ちかけ|持ち掛け|応じ|求められ|誘われ|"
         r"言われ|ないように|お受けでき|受け付けて|規約|ルール|しないこと|避けて|難しい|難しく|厳しい|無理|"
-        r"(?:して|されて)(?:い)?ない(?![か？?])|お受けして|しておりません)"
+        r"(?:して|されて)(?:い)?ない(?![か？?])|お受けして|しておりません|苦手|行っておらず|しておらず|"
+        r"たことは(?:ない|なく|ありません|ございません)|たことが(?:ない|なく|ありません|ございません))"
     )
 )
 _JA_REFUSAL_BEFORE = re.compile(
@@ -787,10 +788,12 @@ _EN_REFUSAL_BEFORE = re.compile(
     r"(?:can'?t|cannot|can\snot|won'?t|will\snot|(?<!why\s)don'?t|(?<!why\s)do\snot|never|"
     r"not\sallowed|refuse|against|shouldn'?t|should\snot|prohibited|unable\sto|isn'?t\sallowed|"
     r"aren'?t\sallowed|not\spermitted|please\sdon'?t|asked\sme\sto|asking\sme\sto|asks\syou\sto|"
-    r"report|warn|beware|scam|rather\snot|no\sway|not\sgoing\sto)[^.!?\n]{0,40}$"
+    r"report|warn|beware|scam|rather\snot|no\sway|not\sgoing\sto|not\scomfortable|prefer\snot|"
+    r"declin|i\sdon'?t\swant|no\sthanks?|not\sinterested)[^.!?\n]{0,40}$"
 )
 _EN_REFUSAL_AFTER = re.compile(
     r"[^.!?\n]{0,30}?(?:is\snot\sallowed|isn'?t\sallowed|are\snot\sallowed|not\sallowed|"
+    r"but\si\s(?:told|said)\s[a-z]+\sno|i\s(?:told|said)\s(?:him|her|them)\sno|"
     r"prohibited|against\sthe\s(?:rules|terms|tos|policy)|forbidden|violat|is\sagainst|banned)"
 )
 # A phrase quoted as the words of a button or banner being designed: 「LINEで友だち追加」ボタン
@@ -801,6 +804,44 @@ _LABEL_AFTER = re.compile(
     )
 )
 _QUOTE_OPEN = re.compile(r"[「『\"“][^「」『』\"“”\n]{0,20}$")
+
+# After the phrase, the writer steers the talk back onto the platform: "Zoomでの打ち合わせは外部に
+# なるので、サイト内の通話でお願いできますか", "…can we use the built-in call instead?"
+_BACK_ON_PLATFORM = re.compile(
+    kana_pattern(
+        r"(?:サイト内|サイト上|こちらのサービス|こちらのサイト|当サイト|本サイト|プラットフォーム(?:内|上))"
+        r"(?:の[^。！？!?\n]{0,10}?)?(?:で|を(?:ご)?利用|経由|にて|から)|"
+        r"(?:サイト|サービス)の(?:音声)?(?:通話|メッセージ|チャット)機能|"
+        r"ここで(?:十分|大丈夫|いい|ok|質問|相談|やり取り|やりとり|続け|進め)|"
+        r"keep\s(?:[a-z']+\s){0,2}(?:on|through)\sthe\s(?:platform|site)|"
+        r"(?:use|via|through|keep\severything|keep\sit|stay)\s(?:the\s)?(?:built[-\s]in|platform'?s?|here)|"
+        r"here\sis\s(?:fine|better|ok)|keep\severything\shere|on\sthe\splatform\sinstead"
+    )
+)
+# The phrase names a feature being built: "お問い合わせフォームのメール送信機能", "電話番号の入力欄"
+_FEATURE = re.compile(
+    kana_pattern(
+        r"(?:問い合わせ|お問い合わせ|contact\s?)(?:フォーム|ページ|form|page)|入力欄|入力フォーム|"
+        r"送信機能|(?:メール|電話番号?)(?:の)?(?:入力|送信部分|欄|を載せ|を掲載|の表示)"
+    )
+)
+# A number named by what it is for: "インボイス登録番号はプロフィールに記載済み"
+_LABELLED_NUMBER = re.compile(
+    kana_pattern(r"(?:登録|インボイス|適格請求書|法人|会員|注文|商品|管理|契約|案件|口座)$")
+)
+
+
+def _ordinary(text: str, start: int, end: int) -> bool:
+    """Whether a phrase found at ``start``..``end`` is ordinary talk after all."""
+    if _BACK_ON_PLATFORM.search(text, end, end + 120):
+        return True
+    line_start = max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1
+    stop = [i for i in (text.find("。", end), text.find("\n", end)) if i >= 0]
+    if _FEATURE.search(text, line_start, min(stop) if stop else len(text)):
+        return True
+    if text.startswith("番号", start) and _LABELLED_NUMBER.search(text, max(0, start - 8), start):
+        return True
+    return text.startswith("法", end) and text[start:end].endswith("話")  # 直接話法: grammar
 
 
 def _quoted_label(text: str, start: int, end: int) -> bool:
@@ -851,6 +892,8 @@ def find_solicitation(view: View) -> list[Hit]:
                 continue
             if _quoted_label(text, start, end) or inside_katakana_word(view, start):
                 continue
+            if _ordinary(text, start, end):
+                continue
             hits.append((kind, start, end))
     for index in en:
         kind, _triggers, pattern = EN_FAMILIES[index]
@@ -860,7 +903,7 @@ def find_solicitation(view: View) -> list[Hit]:
                 continue
             if _EN_REFUSAL_AFTER.match(text, end, end + 40):
                 continue
-            if _quoted_label(text, start, end):
+            if _quoted_label(text, start, end) or _ordinary(text, start, end):
                 continue
             hits.append((kind, start, end))
     if not hits:
@@ -880,7 +923,8 @@ def find_solicitation(view: View) -> list[Hit]:
 # Channels that are always the way to talk or pay somewhere else.
 _ELSEWHERE = kana_pattern(
     r"別の?[ァ-ヶー]{0,8}サイト|他の?[ァ-ヶー]{0,8}サイト|ほかの?[ァ-ヶー]{0,8}サイト|外部サイト|外部の?サービス|"
-    r"outside\s(?:of\s)?[a-z]+|off[-\s]?platform"
+    r"outside\s(?:of\s)?(?:the\s|this\s)?(?:platform|site|app|here|system|marketplace|upwork|fiverr|"
+    r"freelancer|lancers|crowdworks|coconala)|outside(?=\s?[?.!]|$)|off[-\s]?platform"
 )
 # Names of channels as literal words, matched through a trie (see literal_alternation): an
 # alternation of seventy words would be tried word by word at every letter of English text.
@@ -900,7 +944,8 @@ _CHANNEL = re.compile(
 # What makes the channel the subject of the work rather than the way to talk or pay.
 _WORK_AFTER = re.compile(
     kana_pattern(
-        r"\s?(?:の|で|を|に|用|向け|って)?\s?(?:スタンプ|公式|運用|構築|設定|開発|bot|ボット|api|sdk|広告|ads|"
+        r"\s?(?:の|で|を|に|用|向け|って|'s)?\s?(?:スタンプ|公式|運用|構築|設定|開発|bot|ボット|api|sdk|広告|ads|"
+        r"chatbot|チャットボット|payouts?|business\sapi|cloud\sapi|(?:chat\s)?(?:button|widget)|"
         r"マニュアル|使い方|連携|導入|集客|投稿|画面|デザイン|business|integration|webhook|sticker|"
         r"marketing|campaign|template|テンプレ|プラグイン|plugin|ウェビナー|配信|ライブ|ミニアプリ|liff|"
         r"ボタン|実装|組み込|チェックアウト|checkout|ショップ|フォロワー|リール|ストーリー|ハッシュタグ|"
@@ -933,9 +978,10 @@ _ON_PLATFORM = re.compile(
 )
 _CUE_REFUSAL = re.compile(
     kana_pattern(
-        r"できません(?![か？?])|出来ません(?![か？?])|できない(?![かの？?])|禁止|規約|違反|お控え|控えて|遠慮|お断り|"
+        r"できません(?![か？?])|出来ません(?![か？?])|できない(?![か？?]|の[？?]|のです?か)|禁止|規約|違反|お控え|控えて|遠慮|お断り|"
         r"しないで|だめ|ダメ|不可|(?<![a-z])ng(?![a-z])|can'?t|cannot|not\sallowed|against\s(?:the|our)|won'?t|"
-        r"never|prohibited|not\spermitted|isn'?t\sallowed|rather\snot|no\sway"
+        r"never|prohibited|not\spermitted|isn'?t\sallowed|rather\snot|no\sway|not\scomfortable|"
+        r"prefer\snot|declin|苦手|お受けしておりません|行っておらず|控えております|しておりません"
     )
 )
 # The channel as the way to talk or pay: "LINEで", "スカイプかズームで", "WeChatお持ちですか",
@@ -994,6 +1040,8 @@ def _channel_in(view: View, start: int, end: int) -> re.Match[str] | None:
             continue
         if begin > 0 and "a" <= text[begin - 1] <= "z" and channel.group()[0].isascii():
             continue  # inside a word: "online", "deadline"
+        if begin > 0 and text[begin - 1] == "-" and channel.group()[0].isascii():
+            continue  # "security-wise"
         after = text[channel.end() : channel.end() + 1]
         if channel.group()[-1].isascii() and channel.group()[-1].isalpha() and "a" <= after <= "z":
             continue
@@ -1028,6 +1076,8 @@ def find_cue_solicitation(view: View) -> list[Hit]:
         if request is None and index + 1 < len(sentences):
             finish = sentences[index + 1][1]  # "微信やってますか？" and what follows it
         if _ON_PLATFORM.search(text, start, finish) or _CUE_REFUSAL.search(text, start, finish):
+            continue
+        if _ordinary(text, channel.start(), channel.end()):
             continue
         if request is None:
             return [("solicit_contact", channel.start(), finish)]
