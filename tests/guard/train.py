@@ -30,7 +30,7 @@ from tsunagu.guard.normalise import fold
 
 ORDER = 4
 BITS = 20
-C = 30.0
+C = 100.0
 FALSE_POSITIVES = 0.005
 # the share of the requests the phrases catch that the model may overrule (see model.py)
 OVERRULED = 0.01

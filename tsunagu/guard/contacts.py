@@ -453,8 +453,8 @@ def _loose(found: re.Match[str]) -> bool:
         return False
     if "sep" not in groups:  # pointed at with an arrow or quotes
         return False
-    if "marker" in groups:  # after the name
-        return groups["marker"] is None and groups["sep"] in ("as", ",", "、")
+    if "marker" in groups:  # after the name: "X account, scheduled" is no ID
+        return groups["sep"] in ("as", ",", "、")
     return groups["sep"] is None and not found.group().startswith("id")
 
 

@@ -563,6 +563,7 @@ _PAY_TRIGGERS = (
         "western",
     ],
     *["zelle", "cash", "revolut", "skrill", "crypto", "bitcoin", "bank", "wire", "gift"],
+    *["line pay", "linepay"],
 )
 _JA_TRIGGERS: list[tuple[str, ...]] = [
     ("直接",),
@@ -755,6 +756,9 @@ EN_FAMILIES = [
 ]
 _EN_GATE = re.compile(r"[a-z][a-z][\s'][a-z]")
 _JA_ANCHOR = re.compile(r"[ぁ-んァ-ヶ一-龠]")
+# the families of a language find nothing in a text without these (see find_solicitation)
+SIEVE.needs("ja", _JA_ANCHOR)
+SIEVE.needs("en", _EN_GATE)
 # Each family is also a mark of the sieve: where it looked, only the families it saw run.
 _FAMILY_OF_MARK = {
     **{
@@ -777,7 +781,14 @@ _JA_REFUSAL = re.compile(
         r"通報|報告して|ご注意|注意して|気をつけ|気を付け|持ちかけ|持ち掛け|応じ|求められ|誘われ|"
         r"言われ|ないように|お受けでき|受け付けて|規約|ルール|しないこと|避けて|難しい|難しく|厳しい|無理|"
         r"(?:して|されて)(?:い)?ない(?![か？?])|お受けして|しておりません|苦手|行っておらず|しておらず|"
-        r"たことは(?:ない|なく|ありません|ございません)|たことが(?:ない|なく|ありません|ございません))"
+        r"たことは(?:ない|なく|ありません|ございません)|たことが(?:ない|なく|ありません|ございません)|"
+        r"ではなく|じゃなく|受け付けておりません|受け付けていません)"
+    )
+)
+# A refusal that a long phrase takes in: "仮払い前の作業開始はできかねますので、お手続きをお願い"
+_JA_REFUSAL_INSIDE = re.compile(
+    kana_pattern(
+        r"できかね|致しかね|いたしかね|できません(?!か)|出来ません(?!か)|お断り|控え|禁止|違反"
     )
 )
 _JA_REFUSAL_BEFORE = re.compile(
@@ -789,11 +800,12 @@ _EN_REFUSAL_BEFORE = re.compile(
     r"not\sallowed|refuse|against|shouldn'?t|should\snot|prohibited|unable\sto|isn'?t\sallowed|"
     r"aren'?t\sallowed|not\spermitted|please\sdon'?t|asked\sme\sto|asking\sme\sto|asks\syou\sto|"
     r"report|warn|beware|scam|rather\snot|no\sway|not\sgoing\sto|not\scomfortable|prefer\snot|"
+    r"asked\s(?:you|him|her|them)\sto|"
     r"declin|i\sdon'?t\swant|no\sthanks?|not\sinterested)[^.!?\n]{0,40}$"
 )
 _EN_REFUSAL_AFTER = re.compile(
     r"[^.!?\n]{0,30}?(?:is\snot\sallowed|isn'?t\sallowed|are\snot\sallowed|not\sallowed|"
-    r"but\si\s(?:told|said)\s[a-z]+\sno|i\s(?:told|said)\s(?:him|her|them)\sno|"
+    r"but\si\s(?:told|said)\s[a-z]+\sno|i\s(?:told|said)\s(?:him|her|them)\sno|risky|report\sit|scam|"
     r"prohibited|against\sthe\s(?:rules|terms|tos|policy)|forbidden|violat|is\sagainst|banned)"
 )
 # A phrase quoted as the words of a button or banner being designed: 「LINEで友だち追加」ボタン
@@ -812,7 +824,9 @@ _BACK_ON_PLATFORM = re.compile(
         r"(?:サイト内|サイト上|こちらのサービス|こちらのサイト|当サイト|本サイト|プラットフォーム(?:内|上))"
         r"(?:の[^。！？!?\n]{0,10}?)?(?:で|を(?:ご)?利用|経由|にて|から)|"
         r"(?:サイト|サービス)の(?:音声)?(?:通話|メッセージ|チャット)機能|"
-        r"ここで(?:十分|大丈夫|いい|ok|質問|相談|やり取り|やりとり|続け|進め)|"
+        r"ここで(?:十分|大丈夫|いい|ok|質問|相談|やり取り|やりとり|続け|進め)|ここでの(?:やり取り|やりとり)|"
+        r"(?:こちら|この|ここ)の(?:システム|メッセージ|チャット|サイト|サービス|契約)(?:機能)?(?:で|を|経由)|"
+        r"(?:pay|paying)\sthrough\s(?:the\s)?(?:contract|platform|site|escrow)|"
         r"keep\s(?:[a-z']+\s){0,2}(?:on|through)\sthe\s(?:platform|site)|"
         r"(?:use|via|through|keep\severything|keep\sit|stay)\s(?:the\s)?(?:built[-\s]in|platform'?s?|here)|"
         r"here\sis\s(?:fine|better|ok)|keep\severything\shere|on\sthe\splatform\sinstead"
@@ -831,6 +845,14 @@ _LABELLED_NUMBER = re.compile(
 )
 
 
+_DIRECT_ORDER = re.compile(
+    kana_pattern(
+        r"(?:プロフィール|プロフ)(?:ページ)?から(?:直接)?|「直接依頼」|直接依頼(?:機能|ボタン)"
+    )
+)
+_WITHDRAWAL = re.compile(kana_pattern(r"出金|引き出し|withdraw"))
+
+
 def _ordinary(text: str, start: int, end: int) -> bool:
     """Whether a phrase found at ``start``..``end`` is ordinary talk after all."""
     if _BACK_ON_PLATFORM.search(text, end, end + 120):
@@ -841,6 +863,12 @@ def _ordinary(text: str, start: int, end: int) -> bool:
         return True
     if text.startswith("番号", start) and _LABELLED_NUMBER.search(text, max(0, start - 8), start):
         return True
+    if "直接" in text[start:end] and _DIRECT_ORDER.search(text, max(0, start - 16), end + 8):
+        return True  # 直接依頼 is the platform's own way to order from someone's profile
+    if _WITHDRAWAL.search(text, line_start, min(stop) if stop else len(text)):
+        return True
+    if _CHANNEL_END.search(text, start, end) and _WORK_AFTER.match(text, end):
+        return True  # "What's your WhatsApp integration experience?"
     return text.startswith("法", end) and text[start:end].endswith("話")  # 直接話法: grammar
 
 
@@ -886,7 +914,9 @@ def find_solicitation(view: View) -> list[Hit]:
         kind, _triggers, pattern = JA_FAMILIES[index]
         for match in pattern.finditer(text):
             start, end = match.span()
-            if _JA_REFUSAL.match(text, end, end + 40):
+            if _JA_REFUSAL.match(text, end, end + 40) or _JA_REFUSAL_INSIDE.search(
+                text, start, end
+            ):
                 continue
             if _JA_REFUSAL_BEFORE.search(text, max(0, start - 40), start):
                 continue
@@ -941,11 +971,13 @@ _CHANNEL = re.compile(
     rf"{_ELSEWHERE}|google\s?meet|bank\s?transfer|wire\s?transfer|cash\sapp|"
     + literal_alternation(_CHANNEL_WORDS, bare=True)
 )
+_CHANNEL_END = re.compile(rf"(?:{_CHANNEL.pattern})$")
 # What makes the channel the subject of the work rather than the way to talk or pay.
 _WORK_AFTER = re.compile(
     kana_pattern(
         r"\s?(?:の|で|を|に|用|向け|って|'s)?\s?(?:スタンプ|公式|運用|構築|設定|開発|bot|ボット|api|sdk|広告|ads|"
         r"chatbot|チャットボット|payouts?|business\sapi|cloud\sapi|(?:chat\s)?(?:button|widget)|"
+        r"(?:で|での|の)?(?:実績|評価|レビュー)|reviews?|ratings?|experience|ad\s|"
         r"マニュアル|使い方|連携|導入|集客|投稿|画面|デザイン|business|integration|webhook|sticker|"
         r"marketing|campaign|template|テンプレ|プラグイン|plugin|ウェビナー|配信|ライブ|ミニアプリ|liff|"
         r"ボタン|実装|組み込|チェックアウト|checkout|ショップ|フォロワー|リール|ストーリー|ハッシュタグ|"
@@ -981,7 +1013,8 @@ _CUE_REFUSAL = re.compile(
         r"できません(?![か？?])|出来ません(?![か？?])|できない(?![か？?]|の[？?]|のです?か)|禁止|規約|違反|お控え|控えて|遠慮|お断り|"
         r"しないで|だめ|ダメ|不可|(?<![a-z])ng(?![a-z])|can'?t|cannot|not\sallowed|against\s(?:the|our)|won'?t|"
         r"never|prohibited|not\spermitted|isn'?t\sallowed|rather\snot|no\sway|not\scomfortable|"
-        r"prefer\snot|declin|苦手|お受けしておりません|行っておらず|控えております|しておりません"
+        r"prefer\snot|declin|苦手|お受けしておりません|行っておらず|控え|しておりません|受け付けておりません|"
+        r"受け付けていません|お受けできません|できかね"
     )
 )
 # The channel as the way to talk or pay: "LINEで", "スカイプかズームで", "WeChatお持ちですか",
