@@ -16,8 +16,16 @@ from tests.guard import train
 from tests.guard.devset import single_cases
 from tsunagu.guard import engine, model, scan
 from tsunagu.guard.findings import SOLICIT_KINDS
-from tsunagu.guard.model import KERNEL, SolicitationModel, buckets, find_learned_solicitation
+from tsunagu.guard.model import (
+    KERNEL,
+    SolicitationModel,
+    buckets,
+    cue_words,
+    cues,
+    find_learned_solicitation,
+)
 from tsunagu.guard.normalise import fold
+from tsunagu.guard.sieve import SIEVE
 
 _SLOW = replace(model.load(), compiled=False)
 
@@ -157,3 +165,35 @@ def test_without_the_compiled_loop_the_verdicts_are_the_same(
     monkeypatch.setattr(engine, "load_model", lambda: _SLOW)
     monkeypatch.setattr(model, "load", lambda: _SLOW)
     assert [scan(case.text).verdict for case in cases] == expected
+
+
+def test_the_sieve_finds_the_same_kinds_of_words_as_python() -> None:
+    texts = [fold(case.text).text for case in single_cases()[::3]]
+    for text in texts:
+        marks = SIEVE.look(text)
+        if marks is None:
+            continue
+        assert cue_words(text, marks) == cue_words(text), text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["仮払い", "先に", "始めて", "coffee", "？", "line", "直接", "ここで", "a", " "]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_the_sieve_and_python_agree_on_made_up_texts(text: str) -> None:
+    marks = SIEVE.look(text)
+    if marks is not None:
+        assert cue_words(text, marks) == cue_words(text)
+
+
+def test_cues_read_words_together() -> None:
+    found = cues(fold("仮払いは来週になりますが、先に始めてもらえますか？").text)
+    assert "escrow+start+early" in found
+    assert "refusal" not in found
+    assert cues(fold("よろしくお願いします").text) == ["request"]
+    assert cues("") == []

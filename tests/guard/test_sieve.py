@@ -37,8 +37,9 @@ def _variants(text: str) -> list[str]:
 
 def test_the_sieve_is_used() -> None:
     assert re2 is not None and SIEVE.enabled
-    assert SIEVE.look("電話は090-1234-5678です") == frozenset({"phone"})
-    assert SIEVE.look("よろしくお願いします") == frozenset()
+    assert SIEVE.look("電話は090-1234-5678です") == frozenset({"phone", "cue:channel"})
+    assert SIEVE.look("よろしくお願いします") == frozenset({"cue:request"})
+    assert SIEVE.look("2026年11月22日") == frozenset()
 
 
 def test_same_findings_with_and_without_the_sieve_on_every_case_and_its_variants() -> None:

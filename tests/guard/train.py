@@ -25,10 +25,12 @@ from sklearn.preprocessing import Normalizer
 
 from tests.guard.devset import Case, single_cases
 from tsunagu.guard.engine import scan
-from tsunagu.guard.model import PATH, buckets
+from tsunagu.guard.model import CUE_NAMES, PATH, buckets, cues
 from tsunagu.guard.normalise import fold
 
 ORDER = 4
+# single characters say little and cost a look-up each (cross-validated: better without)
+SHORTEST = 2
 BITS = 20
 C = 100.0
 FALSE_POSITIVES = 0.005
@@ -37,14 +39,19 @@ OVERRULED = 0.01
 FOLDS = 5
 
 
-def _buckets(text: str) -> list[int]:
-    return buckets(text, ORDER, BITS)
+_CUE_FEATURES = {name: (1 << BITS) + index for index, name in enumerate(CUE_NAMES)}
+_CUE_OF_FEATURE = {feature: name for name, feature in _CUE_FEATURES.items()}
+
+
+def _features(text: str) -> list[int]:
+    """The text's buckets, then its cues as numbers past the last bucket."""
+    return buckets(text, ORDER, BITS, SHORTEST) + [_CUE_FEATURES[cue] for cue in cues(text)]
 
 
 def fit(texts: list[str], labels: list[int]) -> Pipeline:
     """Binary bucket features scaled to unit length, then logistic regression."""
     return make_pipeline(
-        CountVectorizer(analyzer=_buckets, binary=True, min_df=2, dtype=np.float64),
+        CountVectorizer(analyzer=_features, binary=True, min_df=2, dtype=np.float64),
         Normalizer(norm="l2"),
         LogisticRegression(
             C=C, solver="liblinear", class_weight="balanced", max_iter=5000, random_state=0
@@ -90,16 +97,21 @@ def weights_of(pipeline: Pipeline) -> dict[str, object]:
     """The fitted model as model.py reads it (without the cut-offs)."""
     vectoriser, classifier = pipeline[0], pipeline[-1]
     # every feature keeps a weight other than zero: the scorer counts them (see model.py)
-    weights = {
-        int(bucket): _significant(float(weight))
-        for bucket, weight in zip(
-            vectoriser.get_feature_names_out(), classifier.coef_[0], strict=True
-        )
-    }
+    weights: dict[int, float] = {}
+    cue_weights: dict[str, float] = {}
+    for feature, weight in zip(
+        vectoriser.get_feature_names_out(), classifier.coef_[0], strict=True
+    ):
+        if int(feature) in _CUE_OF_FEATURE:
+            cue_weights[_CUE_OF_FEATURE[int(feature)]] = _significant(float(weight))
+        else:
+            weights[int(feature)] = _significant(float(weight))
     return {
         "order": ORDER,
+        "shortest": SHORTEST,
         "bits": BITS,
         "bias": _significant(float(classifier.intercept_[0])),
+        "cues": {name: cue_weights[name] for name in CUE_NAMES if name in cue_weights},
         "weights": {str(bucket): weights[bucket] for bucket in sorted(weights)},
     }
 
@@ -112,7 +124,17 @@ def _significant(value: float) -> float:
 
 def render(model: dict[str, object]) -> str:
     # the cut-offs first, the weights last: a reader sees what matters at the top
-    order = ["order", "bits", "bias", "threshold", "veto", "trained_on", "cross_validated_recall"]
+    order = [
+        "order",
+        "shortest",
+        "bits",
+        "bias",
+        "threshold",
+        "veto",
+        "trained_on",
+        "cross_validated_recall",
+        "cues",
+    ]
     ordered = {key: model[key] for key in order} | {"weights": model["weights"]}
     return json.dumps(ordered, ensure_ascii=False, indent=0) + "\n"
 

@@ -1,8 +1,8 @@
 /*
  * The solicitation model's inner loop (see model.py, which holds the same in Python).
  *
- * A text is an array of Unicode code points. Each of its n-grams, one to `order` code points
- * long, falls into a bucket: the low bits of a 64-bit hash of the n-gram's length and code
+ * A text is an array of Unicode code points. Each of its n-grams, `shortest` to `order` code
+ * points long, falls into a bucket: the low bits of a 64-bit hash of the n-gram's length and code
  * points. The loop adds table[bucket] over the distinct buckets the text holds, and counts those
  * with a weight; model.py divides the sum by the square root of the count.
  *
@@ -31,7 +31,8 @@ static inline uint64_t finish(uint64_t state, int n) {
 typedef struct {
     const float *table;
     uint64_t mask; /* the table's size minus one (a power of two minus one) */
-    int order;
+    int order;     /* the longest n-gram */
+    int shortest;  /* the shortest n-gram */
 } tsunagu_model;
 
 /* Slots for the buckets seen, on the stack for messages of ordinary length. */
@@ -69,6 +70,9 @@ double tsunagu_score(const uint32_t *points, size_t length, const tsunagu_model 
         uint64_t state = FNV_OFFSET;
         for (int n = 1; n <= order && i + (size_t)n <= length; n++) {
             state = (state ^ points[i + (size_t)n - 1]) * FNV_PRIME;
+            if (n < model->shortest) {
+                continue;
+            }
             uint64_t bucket = finish(state, n) & model->mask;
             /* the slot follows from the bucket: grams that share a bucket are one feature */
             size_t slot = (size_t)((bucket * 0x9e3779b97f4a7c15ULL) >> 32) & (capacity - 1);

@@ -321,13 +321,13 @@ _SERVICES: dict[str, str] = {
     "skype": r"skype|スカイプ",
     "chatwork": r"chatwork|チャットワーク|チャトワ",
     "discord": r"discord|ディスコード|ディスコ",
-    "telegram": r"telegram|テレグラム|テレグラ|tg(?=\s?[:：@])",
+    "telegram": r"telegram|テレグラム|テレグラ|tg(?=\s?(?:[:：@]|is\s))",
     "wechat": r"wechat|weixin|微信号?|ウィーチャット|ウィチャット",
     "whatsapp": r"whatsapp|ワッツアップ|ワッツ",
     "instagram": r"instagram|insta|インスタグラム|インスタ|ig(?=\s?(?:[:：@]|is\s))",
     "x": r"twitter|ツイッター|x\s?\(旧twitter\)|x\(twitter\)|旧twitter|𝕏|青い鳥|blue\s?bird",
     "instagram_threads": r"threads|スレッズ",
-    "facebook": r"facebook|フェイスブック|messenger|メッセンジャー|fb(?=\s?[:：@.])",
+    "facebook": r"facebook|フェイスブック|messenger|メッセンジャー|fb(?=\s?(?:[:：@.]|is\s))",
     "kakao": r"kakao\s?talk|kakao|カカオトーク|カカオ",
     "tiktok": r"tiktok|ティックトック",
     "slack": r"slack|スラック",
@@ -410,7 +410,7 @@ _ID_AFTER = re.compile(
         r"(?P<marker>id|アカウント名?|account|ユーザー名|ユーザーネーム|ユーザid|username|user\s?name|"
         r"user\s?id|handle|ハンドル|名前|name|名|号|検索)?"
         r"\s{0,2}(?P<sep>は|:|：|→|->|=|＝|is|です|⇒|👉|＞|>|、|,|as(?=\s))?\s{0,2}(?:こちら|here)?\s{0,2}[:：]?\s{0,2}"
-        r"[「『\"']?(?P<at>@)?"
+        r"[「『\"']?(?:(?P<at>@)\s?)?"
     )
     + _ID
 )
@@ -435,6 +435,7 @@ _NOT_ID = _words(
     "integration webhook server client code icon post posts story stories reel reels live "
     "follower followers market shop store tool tools"
 )
+_TIME = re.compile(r"[0-9]{1,2}(?:[:.][0-9]{2})?(?:am|pm|jst|時)?")
 _STRICT_WORDS = frozenset({"line", "ig", "tg", "fb", "insta", "slack", "messenger", "threads"})
 
 
@@ -513,6 +514,8 @@ def find_service_ids(view: View) -> list[Hit]:
                 continue
         if identifier.isdigit() and len(identifier) < 5:
             continue
+        if _TIME.fullmatch(identifier):
+            continue  # "LINE @ 3pm": a time
         if before is not None:
             hits.append((kind, before.start("id"), name.end()))
         else:

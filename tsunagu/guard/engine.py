@@ -79,7 +79,7 @@ def _findings(text: str, *, learned: bool = True) -> list[Finding]:
     (a refusal, work about an app). Contact details are never overruled.
     """
     view = folded = fold(text)
-    marks = SIEVE.look(view.text)
+    marks = folded_marks = SIEVE.look(view.text)
     if marks is None or not marks.isdisjoint(REWRITE_MARKS):
         rewritten = rewrite(view)
         if rewritten is not view:
@@ -90,10 +90,10 @@ def _findings(text: str, *, learned: bool = True) -> list[Finding]:
     if learned:
         if not hits:
             view = folded
-            hits = find_learned_solicitation(view.text)
+            hits = find_learned_solicitation(view.text, marks=folded_marks)
         elif not any(kind in CONTACT_KINDS for kind, _start, _end in hits):
             model = load_model()
-            if model.score(folded.text) < model.veto:
+            if model.score(folded.text, folded_marks) < model.veto:
                 hits = []  # the phrases matched, but the message reads nothing like a request
     if not hits:
         return []

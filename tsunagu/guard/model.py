@@ -1,14 +1,15 @@
 """A learned second opinion on solicitation: a linear model over hashed character n-grams.
 
 The phrase families and cues in solicitation.py catch the ways of asking to go off the platform
-that someone wrote down; people find new ones every day. This model reads a message as the set of
-its character n-grams (one to ``order`` characters of the folded text), each hashed into one of
-``2**bits`` buckets; the buckets that are features make a unit vector (each counts
-1/sqrt(their number), so that long messages are not read as requests for their length alone),
-and the score is its product with the weights plus a bias. Above ``threshold`` the message asks
-to talk, meet or pay outside the platform, or to work without escrow. It was fitted (logistic
-regression) on the labelled cases in ``tests/guard/cases`` by ``tests/guard/train.py``, which
-also chose the threshold from messages each fold of the model had not seen. The weights are data
+that someone wrote down; people find new ones every day. This model reads a message as the set
+of its character n-grams (``shortest`` to ``order`` characters of the folded text), each hashed
+into one of ``2**bits`` buckets, together with its *cues*: kinds of words it holds and the kinds
+that go together (see below). The features make a unit vector (each counts 1/sqrt(their number),
+so that long messages are not read as requests for their length alone), and the score is its
+product with the weights plus a bias. Above ``threshold`` the message asks to talk, meet or pay
+outside the platform, or to work without escrow. It was fitted (logistic regression) on the
+labelled cases in ``tests/guard/cases`` by ``tests/guard/train.py``, which also chose the
+threshold from messages each fold of the model had not seen. The weights are data
 (``solicitation_model.json``).
 
 Where the detectors found nothing, a message above the threshold is solicitation, and the
@@ -19,7 +20,7 @@ not to move to Telegram"), work about an app ("a WhatsApp chatbot"), "outside of
 section".
 
 The inner loop is C (``_grams.c``, compiled when the package is installed and called through
-ctypes): a message of 80 characters is scored in about a microsecond, against about a hundred in
+ctypes): a message of 80 characters is scored in a few microseconds, against over a hundred in
 the Python below, which gives the same sums and is used where no compiler was found.
 """
 
@@ -37,11 +38,132 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Hit
+from .normalise import kana_pattern, literal_alternation
+from .sieve import SIEVE
 
 __all__ = ["SolicitationModel", "buckets", "find_learned_solicitation", "load"]
 
 PATH = Path(__file__).with_name("solicitation_model.json")
 LIBRARY = Path(__file__).with_name("_grams.dll" if sys.platform == "win32" else "_grams.so")
+
+# --- cues: kinds of words, and the kinds that ask for something together ---------------------
+#
+# Character n-grams see words, not how they go together: "仮払い" and "先に" and "始めて" are each
+# ordinary, together they ask to work before the escrow is funded. Each cue below is the
+# presence of a kind of word in the message; the model also gets the combinations listed in
+# _TOGETHER, and learns a weight for each like for any n-gram.
+
+
+def _words(*groups: str) -> re.Pattern[str]:
+    words = {kana_pattern(word) for group in groups for word in group.split("|")}
+    return re.compile(literal_alternation(words))
+
+
+_CUE_WORDS: dict[str, re.Pattern[str]] = {
+    "escrow": _words(
+        "仮払|かりばらい|エスクロー|escrow|milestone|マイルストーン|fund|契約|contract"
+    ),
+    "money": _words(
+        "支払|払い|払う|払って|振込|振り込|送金|入金|報酬|代金|料金|請求|現金|手渡し|口座|payment|pay |pay you|"
+        "paid|invoice|cash|bank|wire|paypal|venmo|wise|crypto|usdt|bonus|tip|money|gift card"
+    ),
+    "start": _words(
+        "始め|着手|進め|取りかか|取り掛か|スタート|開始|作業|作って|書いて|start|begin|work on|"
+        "kick off|go ahead|proceed|get going|get started"
+    ),
+    "early": _words(
+        "前に|前から|より先|先に|先行|せずに|しないで|なしで|無しで|抜きで|待たず|後で|あとで|後ほど|後日|来週|"
+        "月末|来月|まとめて|後払|before|without|until|later|next week|tomorrow|monday|friday|"
+        "today|right now|right away|first"
+    ),
+    "meet": _words(
+        "in person|face to face|coffee|lunch|drinks|dinner|お茶|カフェ|飲み|ランチ|食事|対面|会って|"
+        "お会い|会いませんか|会えません|会いましょう|直接会|meet up|meetup|grab a"
+    ),
+    "cut": _words(
+        "cut them|cut out|cut the|skip the|skip upwork|skip fiverr|bypass|avoid the fee|around the|"
+        "通さ|抜きで|省い|省け|省き|挟まず|介さず|外して|もったいな|浮かせ|浮く|節約"
+    ),
+    "contact": _words(
+        "連絡先|メアド|メールアドレス|アドレス|電話番号|携帯|番号|id|アカウント|email|e-mail|address|"
+        "number|handle|contact|username|ユーザー名"
+    ),
+    "ask": _words(
+        "教え|伺|お聞き|聞いて|送って|交換|share|send me|give me|drop me|what's your|whats your|"
+        "what is your|dm me|text me|message me|add me|reach me|reach out"
+    ),
+    "private": _words(
+        "off the books|between us|privately|in private|内緒|個人的|こっそり|個人間|directly|direct|直接|直で"
+    ),
+    "elsewhere": _words(
+        "別の|他の|外部|サイト外|ここ以外|外で|あっち|そっち|somewhere else|elsewhere|another|other app|"
+        "other platform|other site|outside|off-platform|off platform|off the platform"
+    ),
+    "channel": _words(
+        "line|skype|zoom|whatsapp|telegram|wechat|discord|slack|teams|google meet|chatwork|instagram|"
+        "insta|facebook|messenger|linkedin|signal|kakao|ライン|スカイプ|ズーム|チャットワーク|インスタ|電話|"
+        "でんわ|メール|mail|sms|phone|call|dm|ディスコ|テレグラム|微信|ワッツアップ"
+    ),
+    "refusal": _words(
+        "できません|出来ません|できかね|お断り|控え|禁止|規約|違反|not allowed|against|can't|cannot|"
+        "won't|not comfortable|prefer not|declin|rather not|ではなく|受け付けて|お受けでき|no thanks"
+    ),
+    "platform": _words(
+        "サイト内|サイト上|こちらのシステム|このメッセージ|ここで|通話機能|メッセージ機能|built-in|built in|"
+        "through the platform|on the platform|here on|in this chat|via the platform|on here|this thread"
+    ),
+    "request": _words(
+        "ませんか|ましょう|ますか|でしょうか|ください|下さい|お願い|てもらえ|ていただけ|たい|ほしい|欲しい|?|？|"
+        "can you|could you|would you|let's|lets |how about|shall we|can we|could we|want to|please|"
+        "should we|why not|prefer"
+    ),
+}
+_TOGETHER = (
+    ("escrow", "start", "early"),
+    ("money", "start", "early"),
+    ("escrow", "early", "request"),
+    ("meet", "request"),
+    ("contact", "ask"),
+    ("contact", "request"),
+    ("channel", "request"),
+    ("channel", "elsewhere"),
+    ("elsewhere", "request"),
+    ("private", "request"),
+    ("private", "money"),
+    ("cut", "request"),
+    ("cut", "money"),
+    ("money", "channel"),
+    ("refusal", "channel"),
+    ("platform", "request"),
+)
+CUE_NAMES = (*_CUE_WORDS, *("+".join(kinds) for kinds in _TOGETHER))
+# The sieve's first look finds the kinds of words along with everything else, in the pass it
+# makes anyway (fourteen searches in Python would cost more than the n-grams); the patterns are
+# plain alternations of words, so RE2 and Python find the same.
+_CUE_MARKS = {
+    SIEVE.mark(f"cue:{name}", words, group="contacts"): name for name, words in _CUE_WORDS.items()
+}
+
+
+_CUE_MARK_SET = frozenset(_CUE_MARKS)
+
+
+def cue_words(text: str, marks: frozenset[str] | None = None) -> frozenset[str]:
+    """The kinds of words a folded text holds; ``marks`` are the sieve's for the same text."""
+    if marks is None:  # no first look at this text
+        return frozenset(name for name, words in _CUE_WORDS.items() if words.search(text))
+    return frozenset(_CUE_MARKS[mark] for mark in marks & _CUE_MARK_SET)
+
+
+def _cues_of(present: frozenset[str]) -> list[str]:
+    together = ["+".join(kinds) for kinds in _TOGETHER if present.issuperset(kinds)]
+    return [name for name in _CUE_WORDS if name in present] + together
+
+
+def cues(text: str, marks: frozenset[str] | None = None) -> list[str]:
+    """The cues a folded text holds, in the order of CUE_NAMES."""
+    return _cues_of(cue_words(text, marks))
+
 
 _OFFSET = 0xCBF29CE484222325
 _PRIME = 0x100000001B3
@@ -56,8 +178,9 @@ def _finish(state: int, n: int) -> int:
     return h ^ (h >> 32)
 
 
-def buckets(text: str, order: int, bits: int) -> list[int]:
-    """The distinct buckets of ``text``'s n-grams, in the order the C loop meets them."""
+def buckets(text: str, order: int, bits: int, shortest: int = 1) -> list[int]:
+    """The distinct buckets of ``text``'s n-grams (``shortest`` to ``order`` characters long),
+    in the order the C loop meets them."""
     mask = (1 << bits) - 1
     points = list(map(ord, text))
     length = len(points)
@@ -66,7 +189,8 @@ def buckets(text: str, order: int, bits: int) -> list[int]:
         state = _OFFSET
         for n in range(1, min(order, length - i) + 1):
             state = ((state ^ points[i + n - 1]) * _PRIME) & _M64
-            seen[_finish(state, n) & mask] = None
+            if n >= shortest:
+                seen[_finish(state, n) & mask] = None
     return list(seen)
 
 
@@ -77,6 +201,7 @@ class _Model(ctypes.Structure):
         ("table", ctypes.c_void_p),
         ("mask", ctypes.c_uint64),
         ("order", ctypes.c_int),
+        ("shortest", ctypes.c_int),
     ]
 
 
@@ -105,10 +230,16 @@ class SolicitationModel:
     bias: float
     threshold: float
     weights: dict[int, float]
+    # the shortest n-gram read
+    shortest: int = 1
+    # the weight of each cue (see cues()); a cue without one is not a feature
+    cue_weights: dict[str, float] = field(default_factory=dict)
     # below this, phrases that matched are overruled (see engine.py)
     veto: float = float("-inf")
     compiled: bool = True
     _table: array[float] = field(init=False, repr=False)
+    # what each set of kinds of words adds: (sum of weights, number of features)
+    _by_words: dict[frozenset[str], tuple[float, int]] = field(init=False, repr=False)
     _model: _Model = field(init=False, repr=False)
     _pointer: Any = field(init=False, repr=False)
 
@@ -117,13 +248,22 @@ class SolicitationModel:
         for bucket, weight in self.weights.items():
             table[bucket] = weight
         self._table = table  # kept alive as long as the structure that points into it
-        self._model = _Model(table.buffer_info()[0], (1 << self.bits) - 1, self.order)
+        self._by_words = {}
+        self._model = _Model(
+            table.buffer_info()[0], (1 << self.bits) - 1, self.order, self.shortest
+        )
         self._pointer = ctypes.pointer(self._model)
         # the Python loop adds the same float32 values as the C one
         self.weights = {bucket: table[bucket] for bucket in self.weights}
 
-    def score(self, text: str) -> float:
-        """The model's log-odds that ``text`` (folded) is solicitation."""
+    def score(
+        self, text: str, marks: frozenset[str] | None = None, *, with_cues: bool = True
+    ) -> float:
+        """The model's log-odds that ``text`` (folded) is solicitation.
+
+        ``marks`` are what the sieve saw in the same text, when it looked (see sieve.py);
+        ``with_cues=False`` leaves the cues out (to rank a message's sentences cheaply).
+        """
         if self.compiled and KERNEL is not None:
             data = text.encode("utf-32-le", "surrogatepass")
             count = ctypes.c_size_t()  # one per call: threads score at the same time
@@ -135,16 +275,29 @@ class SolicitationModel:
             weights = self.weights
             total = 0.0
             known = 0
-            for bucket in buckets(text, self.order, self.bits):
+            for bucket in buckets(text, self.order, self.bits, self.shortest):
                 weight = weights.get(bucket, 0.0)
                 if weight != 0.0:
                     total += weight
                     known += 1
-        # the features are a unit vector: each of the ``known`` buckets counts 1/sqrt(known)
+        if with_cues:
+            added, counted = self._cue_part(cue_words(text, marks))
+            total += added
+            known += counted
+        # the features are a unit vector: each of the ``known`` features counts 1/sqrt(known)
         return self.bias + (total / math.sqrt(known) if known else 0.0)
 
-    def solicits(self, text: str) -> bool:
-        return self.score(text) > self.threshold
+    def _cue_part(self, present: frozenset[str]) -> tuple[float, int]:
+        part = self._by_words.get(present)
+        if part is None:
+            weights = [self.cue_weights.get(cue, 0.0) for cue in _cues_of(present)]
+            part = (sum(w for w in weights if w != 0.0), sum(1 for w in weights if w != 0.0))
+            if len(self._by_words) < 1 << 14:  # 14 kinds of words: every set fits
+                self._by_words[present] = part
+        return part
+
+    def solicits(self, text: str, marks: frozenset[str] | None = None) -> bool:
+        return self.score(text, marks) > self.threshold
 
 
 @cache
@@ -154,9 +307,14 @@ def load(path: Path = PATH) -> SolicitationModel:
     return SolicitationModel(
         order=int(data["order"]),
         bits=int(data["bits"]),
+        shortest=int(data.get("shortest", 1)),
         bias=float(data["bias"]),
         threshold=float(data["threshold"]),
         weights={int(bucket): float(weight) for bucket, weight in data["weights"].items()},
+        cue_weights={
+            name: float(array("f", [float(weight)])[0])  # as float32, like the buckets
+            for name, weight in data.get("cues", {}).items()
+        },
         veto=float(data["veto"]),
     )
 
@@ -185,10 +343,12 @@ def _kind(sentence: str) -> str:
     return "solicit_contact"
 
 
-def find_learned_solicitation(text: str, model: SolicitationModel | None = None) -> list[Hit]:
+def find_learned_solicitation(
+    text: str, model: SolicitationModel | None = None, marks: frozenset[str] | None = None
+) -> list[Hit]:
     """The sentence of a folded ``text`` read as solicitation, if the whole message is."""
     model = model or load()
-    if not text or not model.solicits(text):
+    if not text or not model.solicits(text, marks):
         return []
     best: tuple[float, int, int] | None = None
     for match in _SENTENCE.finditer(text):
@@ -199,7 +359,8 @@ def find_learned_solicitation(text: str, model: SolicitationModel | None = None)
             end -= 1
         if end <= start:
             continue
-        score = model.score(text[start:end])
+        # the n-grams alone rank the sentences: finding the cues in each would cost more
+        score = model.score(text[start:end], with_cues=False)
         if best is None or score > best[0]:
             best = (score, start, end)
     if best is None:

@@ -131,7 +131,7 @@ _NOT_PHONE = re.compile(
 )
 _PHONE_WORD = re.compile(
     kana_pattern(
-        r"tel|phone|call|text me|sms|whatsapp|mobile|cell|fax|電話|でんわ|携帯|ケータイ|けいたい|"
+        r"tel|phone|call|text me|sms|whatsapp|mobile|cell|fax|my number|電話|でんわ|携帯|ケータイ|けいたい|"
         r"ショートメ|☎|📞|ワッツアップ|ライン|line|signal|viber|telegram"
     )
 )
