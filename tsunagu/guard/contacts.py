@@ -447,6 +447,11 @@ _ID_BEFORE = re.compile(
 )
 
 
+def _id_like(word: str) -> bool:
+    """A word with a digit, a dot or an underscore in it reads as an ID on its own."""
+    return any(ch.isdigit() or ch in "._" for ch in word)
+
+
 def _loose(found: re.Match[str]) -> bool:
     """An ID tied to its service by a comma, "as" or a bare "account": it may be a plain word."""
     groups = found.groupdict()
@@ -475,6 +480,9 @@ def find_service_ids(view: View) -> list[Hit]:
         explicit = after is not None and (
             after.group("marker") or after.group("sep") or after.group("at")
         )
+        if after is not None and explicit and _loose(after) and not _id_like(after.group("id")):
+            # "add me on discord, username is …": the word after the comma is no ID; look on
+            explicit = False
         if after is None or not explicit:
             after = _ID_NEARBY.search(text, name.end(), min(len(text), name.end() + 60))
         if after is None:
@@ -494,11 +502,7 @@ def find_service_ids(view: View) -> list[Hit]:
         identifier = after.group("id")
         if identifier in _NOT_ID or identifier.rstrip("._-") in _NOT_ID:
             continue
-        if (
-            before is None
-            and _loose(after)
-            and not any(ch.isdigit() or ch in "._" for ch in identifier)
-        ):
+        if before is None and _loose(after) and not _id_like(identifier):
             # "on discord as our main channel", "line, slack", "LINE account chatbot": a word
             continue
         word = name.group()
@@ -533,7 +537,8 @@ _MAIL_PROVIDERS = kana_pattern(
 _PROVIDER_LOCAL = re.compile(
     _MAIL_PROVIDERS
     + kana_pattern(
-        r"(?:の|で)?(?:アドレス|メアド|メールアドレス|メール|address|id)\s{0,2}(?:は|:|：|is)\s{0,2}[「『\"']?"
+        r"(?:(?:の|で)?(?P<noun>アドレス|メアド|メールアドレス|メール|address|id))?\s{0,2}"
+        r"(?:は|:|：|is)\s{0,2}[「『\"']?"
     )
     + r"(?P<local>[a-z0-9][a-z0-9._%+\-]{2,63})(?![a-z0-9._%+\-]*@)"
 )
@@ -555,6 +560,8 @@ def find_split_emails(view: View) -> list[Hit]:
         return hits
     for match in _PROVIDER_LOCAL.finditer(text):
         local = match.group("local")
+        if match.group("noun") is None and not _id_like(local):
+            continue  # "gmail: yes": without "address", the part needs to look like one
         if any(ch.isalpha() for ch in local) and local not in _NOT_ID:
             hits.append(("email", match.start(), match.end("local")))
     after = _AFTER_AT.search(text)
