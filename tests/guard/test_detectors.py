@@ -161,3 +161,23 @@ def test_ten_digit_japanese_numbers_are_judged_as_phonenumbers_does() -> None:
         if digits.endswith("0000000"):
             continue
         assert _is_domestic(digits) == library(digits), digits
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "メールはgmailで、アカウント名は ka ne da . yu ki 0 9 です（スペースは詰めてください）",
+            "email",
+        ),
+        ("テレグラム @ yuki_tr_ja です（スペース抜き）", "telegram"),
+        ("skype: mi ka _ de sign 88 (remove the spaces)", "skype"),
+    ],
+)
+def test_spaces_the_writer_says_to_close_up(text: str, kind: str) -> None:
+    assert kind in {finding.kind for finding in scan(text).findings}
+
+
+def test_closing_up_spaces_leaves_ordinary_text_alone() -> None:
+    assert scan("No spaces in file names please: final v2 cover art").verdict == "clean"
+    assert scan("スペースは詰めてください。見出しの後に1行あけます").verdict == "clean"

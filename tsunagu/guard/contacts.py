@@ -537,7 +537,8 @@ _MAIL_PROVIDERS = kana_pattern(
 _PROVIDER_LOCAL = re.compile(
     _MAIL_PROVIDERS
     + kana_pattern(
-        r"(?:(?:の|で)?(?P<noun>アドレス|メアド|メールアドレス|メール|address|id))?\s{0,2}"
+        r"(?:(?:の|で)?[、,]?\s{0,2}(?P<noun>アドレス|メアド|メールアドレス|メール|address|id|アカウント名?|"
+        r"ユーザー名|account|username))?\s{0,2}"
         r"(?:は|:|：|is)\s{0,2}[「『\"']?"
     )
     + r"(?P<local>[a-z0-9][a-z0-9._%+\-]{2,63})(?![a-z0-9._%+\-]*@)"
@@ -560,8 +561,11 @@ def find_split_emails(view: View) -> list[Hit]:
         return hits
     for match in _PROVIDER_LOCAL.finditer(text):
         local = match.group("local")
-        if match.group("noun") is None and not _id_like(local):
-            continue  # "gmail: yes": without "address", the part needs to look like one
+        noun = match.group("noun")
+        if (noun is None or noun.isascii()) and not _id_like(local):
+            # "gmail: yes", "gmail account is fine": without "アドレスは", the part needs to
+            # look like an address
+            continue
         if any(ch.isalpha() for ch in local) and local not in _NOT_ID:
             hits.append(("email", match.start(), match.end("local")))
     after = _AFTER_AT.search(text)

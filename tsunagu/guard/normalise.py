@@ -316,11 +316,24 @@ def _apply_substitutions(view: View) -> View:
     return view
 
 
-# The sieve's marks for the rewrites below: where neither is seen, fold() alone gives the view.
+# "スペースは詰めてください", "(no spaces)": the writer says the spaces are not part of it
+_CLOSE_UP = re.compile(
+    kana_pattern(
+        r"(?:スペース|空白|すぺーす)(?:は|を)?(?:詰め|つめ|抜|除|取|消|なし|無し)|"
+        r"(?:remove|without|no|delete|minus)\s(?:the\s)?spaces?|spaces?\s(?:removed|out)"
+    )
+)
+# A run of short pieces of letters, digits, dots and underscores with spaces between them.
+_PIECES = re.compile(r"(?<![a-z0-9._@-])[a-z0-9._@-]{1,12}(?:[ \t]+[a-z0-9._@-]{1,12}){2,}")
+_SPACES = re.compile(r"[ \t]+")
+
+
+# The sieve's marks for the rewrites below: where none is seen, fold() alone gives the view.
 REWRITE_MARKS = frozenset(
     {
         SIEVE.mark("spaced", _SPACED),
         SIEVE.mark("substitution", re.compile(f"replace|{_SUBSTITUTION_GATE.pattern}")),
+        SIEVE.mark("close_up", _CLOSE_UP),
     }
 )
 
@@ -345,6 +358,9 @@ def rewrite(view: View) -> View:
         and _SPACED.search(view.text)
     ):
         view = view.squeeze(_SPACED, _SPACED_SEPARATOR)
+    if _CLOSE_UP.search(view.text):
+        # only the pieces with a letter or digit at each end: "ka ne da . yu ki 0 9"
+        view = view.squeeze(_PIECES, _SPACES)
     substituted = "replace" in view.text or _SUBSTITUTION_GATE.search(view.text)
     if substituted and _SUBSTITUTION.search(view.text):
         view = _apply_substitutions(view)
