@@ -41,7 +41,15 @@ from .findings import Hit
 from .normalise import kana_pattern, literal_alternation
 from .sieve import SIEVE
 
-__all__ = ["SolicitationModel", "buckets", "find_learned_solicitation", "load"]
+__all__ = [
+    "CUE_NAMES",
+    "SolicitationModel",
+    "buckets",
+    "cue_words",
+    "cues",
+    "find_learned_solicitation",
+    "load",
+]
 
 PATH = Path(__file__).with_name("solicitation_model.json")
 LIBRARY = Path(__file__).with_name("_grams.dll" if sys.platform == "win32" else "_grams.so")
