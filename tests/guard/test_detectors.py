@@ -181,3 +181,4 @@ def test_spaces_the_writer_says_to_close_up(text: str, kind: str) -> None:
 def test_closing_up_spaces_leaves_ordinary_text_alone() -> None:
     assert scan("No spaces in file names please: final v2 cover art").verdict == "clean"
     assert scan("スペースは詰めてください。見出しの後に1行あけます").verdict == "clean"
+    assert scan("LINE: no spaces between words please").verdict == "clean"

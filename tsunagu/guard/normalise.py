@@ -323,8 +323,12 @@ _CLOSE_UP = re.compile(
         r"(?:remove|without|no|delete|minus)\s(?:the\s)?spaces?|spaces?\s(?:removed|out)"
     )
 )
-# A run of short pieces of letters, digits, dots and underscores with spaces between them.
-_PIECES = re.compile(r"(?<![a-z0-9._@-])[a-z0-9._@-]{1,12}(?:[ \t]+[a-z0-9._@-]{1,12}){2,}")
+# A run of three or more short pieces (letters, digits, dots, underscores) with spaces between
+# them: "ka ne da . yu ki 0 9". Words of five letters and more break a run, so that ordinary
+# English around the instruction ("no spaces between words please") stays as it is.
+_PIECES = re.compile(
+    r"(?<![a-z0-9._@-])[a-z0-9._@-]{1,4}(?:[ \t]+[a-z0-9._@-]{1,4}){2,}(?![a-z0-9._@-])"
+)
 _SPACES = re.compile(r"[ \t]+")
 
 
