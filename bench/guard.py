@@ -85,47 +85,29 @@ def corpus(size: int, *, kind: str = "all", seed: int = 0) -> tuple[list[str], f
 def throughput(
     name: str, check: Callable[[str], object], kind: str, size: int, rounds: int
 ) -> tuple[float, float]:
-    """Median messages per CPU second and per wall second over ``rounds`` passes.
-
-    Each pass scans messages it has not seen (a new draw of ordinary talk), after a warm-up on
-    yet others, as a process that has been running for a while meets new messages.
-    """
-    cpu: list[float] = []
-    wall: list[float] = []
-    batch = 500
-    warm_up, _length = corpus(5_000, kind=kind, seed=1)
-    for message in warm_up:
-        check(message)
-    with tqdm(total=size * rounds, desc=f"speed {name}", unit="msg", leave=False) as bar:
-        for round_ in range(rounds):
-            messages, _length = corpus(size, kind=kind, seed=100 + round_)
-            spent = elapsed = 0.0
-            for start in range(0, len(messages), batch):
-                chunk = messages[start : start + batch]
-                began, began_wall = time.process_time(), time.perf_counter()
-                for message in chunk:
-                    check(message)
-                spent += time.process_time() - began
-                elapsed += time.perf_counter() - began_wall
-                bar.update(len(chunk))
-            cpu.append(len(messages) / spent if spent else float("inf"))
-            wall.append(len(messages) / elapsed if elapsed else float("inf"))
-    return statistics.median(cpu), statistics.median(wall)
+    """Median messages per CPU second and per wall second over ``rounds`` passes."""
+    return paired_throughput({name: check}, kind, size, rounds)[0]
 
 
 def paired_throughput(
     checks: dict[str, Callable[[str], object]], kind: str, size: int, rounds: int
 ) -> list[tuple[float, float]]:
-    """Like throughput, for several ways of checking timed round by round in turn.
+    """Median messages per CPU and per wall second for each way of checking, over ``rounds``.
 
-    Each round gives each way a new draw of its own, and the order of the ways turns from round
-    to round, so that neither gains from the automaton states the other built.
+    Each pass scans messages it has not seen (a new draw of ordinary talk), after a warm-up on
+    yet others, as a process that has been running for a while meets new messages. Several ways
+    are timed round by round in turn, each on a draw of its own, and their order turns from
+    round to round, so that none gains from the automaton states another built.
     """
     names = list(checks)
+    warm_up, _length = corpus(5_000, kind=kind, seed=1)
+    for check in checks.values():
+        for message in warm_up:
+            check(message)
     cpu: dict[str, list[float]] = {name: [] for name in names}
     wall: dict[str, list[float]] = {name: [] for name in names}
     with tqdm(
-        total=size * rounds * len(names), desc="speed paired", unit="msg", leave=False
+        total=size * rounds * len(names), desc="speed " + " + ".join(names), unit="msg", leave=False
     ) as bar:
         for round_ in range(rounds):
             order = names if round_ % 2 == 0 else names[::-1]

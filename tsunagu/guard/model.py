@@ -329,25 +329,15 @@ def load(path: Path = PATH) -> SolicitationModel:
 
 # A sentence ends at 。！？!? or a line break, or at a dot before a space.
 _SENTENCE = re.compile(r"[^。！!？?\n]*?(?:[。！!？?\n]+|\.\s+|$)")
-_KIND_WORDS = (
-    (
-        "solicit_no_escrow",
-        re.compile(r"仮払|かりばらい|エスクロー|escrow|milestone|マイルストーン|契約|contract"),
-    ),
-    (
-        "solicit_payment",
-        re.compile(
-            r"払|振込|振り込|送金|入金|口座|手数料|請求|決済|"
-            r"\b(?:pay|fee|invoice|bank|transfer|cash|crypto|usdt|wise\b)"
-        ),
-    ),
-)
 
 
 def _kind(sentence: str) -> str:
-    for kind, words in _KIND_WORDS:
-        if words.search(sentence):
-            return kind
+    """Which request a sentence makes, by the kinds of words in it (see _CUE_WORDS)."""
+    words = cue_words(sentence)
+    if "escrow" in words:
+        return "solicit_no_escrow"
+    if "money" in words:
+        return "solicit_payment"
     return "solicit_contact"
 
 
