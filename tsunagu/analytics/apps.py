@@ -8,4 +8,4 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("profile analytics")
 
     def ready(self) -> None:
-        import tsunagu.analytics.jobs  # noqa: F401  (registers the periodic roll-up)
+        import tsunagu.analytics.timers  # noqa: F401  (registers the periodic roll-up)

@@ -1,14 +1,13 @@
 """Every API error is JSON: ``{"code": ..., "message": ...}``, in the request's language.
 
-Routers of any app raise :class:`ApiError` when a request is refused for a reason of the
-domain (a state that does not allow the action, a limit reached, a conflict)::
+Services refuse with their app's :class:`~tsunagu.core.errors.DomainError` subclass; the handler
+installed here answers it with the status of its kind (invalid 422, forbidden 403, not found 404,
+conflict 409, rate limited 429), so routers never map codes themselves::
 
-    from tsunagu.api.errors import ApiError
+    raise ContractError.refuse("not_funded")
 
-    if contract.status != "funded":
-        raise ApiError("not_funded", _("The escrow is not funded yet."), status=409)
-
-The response is then ``409 {"code": "not_funded", "message": "仮払いがまだ..."}``. ``code`` is a
+The response is then ``409 {"code": "not_funded", "message": "仮払いがまだ..."}``. What only the
+API knows (a header, a content type) is refused with :class:`ApiError` and an explicit status. ``code`` is a
 stable machine-readable string (snake_case, never translated); ``message`` is for people and is
 translated. A refusal about one input field can say which one with ``field=``; it then also
 carries ``"errors": [{"field": ..., "message": ...}]`` like a validation error.
@@ -19,6 +18,8 @@ Other exceptions are answered the same way by the handlers installed with
 =============================  ======  =========================
 exception                      status  code
 =============================  ======  =========================
+``DomainError``                kind    its own code
+Django ``ValidationError``     422     ``invalid`` (+ ``errors``)
 ninja ``ValidationError``      422     ``invalid`` (+ ``errors``)
 body that is not JSON          400     ``malformed_json``
 body that is not UTF-8         400     ``invalid_encoding``
@@ -39,11 +40,14 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+
+from tsunagu.core.errors import DomainError, ErrorKind, field_errors
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -66,8 +70,21 @@ STATUS_CODES: dict[int, str] = {
 }
 
 
-class ApiError(Exception):
-    """A refusal the API answers as ``status {"code": code, "message": message}``.
+# The HTTP status of each kind of domain refusal.
+KIND_STATUS: dict[ErrorKind, int] = {
+    ErrorKind.INVALID: 422,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.RATE_LIMITED: 429,
+}
+
+
+class ApiError(DomainError):
+    """A refusal of the API layer itself, answered as ``status {"code": code, "message": message}``.
+
+    Services raise their app's :class:`~tsunagu.core.errors.DomainError` instead; this is for what
+    only the API knows (a header, a content type, a route's own rule).
 
     ``code``: stable snake_case identifier that clients may branch on.
     ``message``: translated text for people (use ``gettext``/``gettext_lazy``).
@@ -79,22 +96,27 @@ class ApiError(Exception):
     def __init__(
         self,
         code: str,
-        message: str,
+        message: str | Promise,
         status: int = 400,
         *,
         field: str | None = None,
         errors: list[dict[str, str]] | None = None,
     ) -> None:
-        self.code = code
-        self.message = message
+        super().__init__(code, message, field=field)
         self.status = status
         self.errors = errors
         if errors is None and field:
-            self.errors = [{"field": field, "message": message}]
-        super().__init__(code, message, status)
+            self.errors = [{"field": field, "message": str(message)}]
 
     def __str__(self) -> str:
-        return str(self.message)
+        return self.message
+
+
+def domain_status(exc: DomainError) -> int:
+    """The HTTP status the API answers a domain refusal with."""
+    if isinstance(exc, ApiError):
+        return exc.status
+    return KIND_STATUS[exc.kind]
 
 
 def error_body(
@@ -191,10 +213,22 @@ def _validation_error(
 # --- Everything else --------------------------------------------------------------------------
 
 
-def _api_error(request: HttpRequest, exc: ApiError, api: NinjaAPI) -> HttpResponse:
-    return api.create_response(
-        request, error_body(exc.code, exc.message, exc.errors), status=exc.status
+def _domain_error(request: HttpRequest, exc: DomainError, api: NinjaAPI) -> HttpResponse:
+    errors = exc.errors if isinstance(exc, ApiError) else None
+    if errors is None and exc.field:
+        errors = [{"field": exc.field, "message": exc.message}]
+    body = error_body(exc.code, exc.message, errors)
+    return api.create_response(request, body, status=domain_status(exc))
+
+
+def _django_validation_error(
+    request: HttpRequest, exc: ValidationError, api: NinjaAPI
+) -> HttpResponse:
+    """A model's or service's ``ValidationError``: 422 with one entry per field message."""
+    body = error_body(
+        "invalid", gettext("Some of the values sent are not valid."), field_errors(exc)
     )
+    return api.create_response(request, body, status=422)
 
 
 def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
@@ -269,7 +303,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return handle
 
     api.add_exception_handler(Exception, bind(_server_error))
-    api.add_exception_handler(ApiError, bind(_api_error))
+    api.add_exception_handler(DomainError, bind(_domain_error))
+    api.add_exception_handler(ValidationError, bind(_django_validation_error))
     api.add_exception_handler(HttpError, bind(_http_error))
     api.add_exception_handler(AuthenticationError, bind(_not_authenticated))
     api.add_exception_handler(AuthorizationError, bind(_forbidden))

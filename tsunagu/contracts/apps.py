@@ -8,4 +8,4 @@ class ContractsConfig(AppConfig):
     verbose_name = _("contracts")
 
     def ready(self) -> None:
-        from tsunagu.contracts import jobs  # noqa: F401  (periodic jobs, payment handlers, checks)
+        from tsunagu.contracts import checks, timers  # noqa: F401  (periodic timers, ledger checks)

@@ -8,4 +8,4 @@ class LedgerConfig(AppConfig):
     verbose_name = _("ledger")
 
     def ready(self) -> None:
-        from tsunagu.ledger import jobs  # noqa: F401  (registers the periodic job)
+        from tsunagu.ledger import timers  # noqa: F401  (registers the periodic job)

@@ -8,4 +8,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("payments")
 
     def ready(self) -> None:
-        import tsunagu.payments.jobs  # noqa: F401  (registers the periodic job)
+        import tsunagu.payments.timers  # noqa: F401  (registers the periodic job)

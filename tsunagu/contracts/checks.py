@@ -1,4 +1,4 @@
-"""Timers and ledger checks for contracts, registered when the app starts."""
+"""The contracts' part of the ledger check: escrow holds exactly what funded milestones owe."""
 
 from __future__ import annotations
 
@@ -6,18 +6,10 @@ from collections.abc import Iterator
 
 from django.db.models import Q
 
-from tsunagu.contracts import services
 from tsunagu.contracts.models import Milestone
 from tsunagu.contracts.states import ESCROWED
-from tsunagu.core.periodic import periodic
 from tsunagu.ledger.checks import Problem, register
 from tsunagu.ledger.models import Account, AccountKind
-
-
-@periodic("contracts.auto_accept")
-def auto_accept() -> int:
-    """Deliveries not inspected within the agreed period are accepted automatically."""
-    return services.milestones_auto_accept_due()
 
 
 @register("escrow_matches_contracts")
