@@ -31,7 +31,7 @@ lint: sync
 	@$(UV) run --frozen ruff format --check .
 
 typecheck: sync
-	@$(UV) run --frozen mypy tsunagu
+	@$(UV) run --frozen mypy tsunagu tests bench
 
 check: lint typecheck
 	@$(UV) run --frozen python manage.py makemigrations --check --dry-run

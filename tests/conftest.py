@@ -32,8 +32,8 @@ def _isolated_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.LANGUAGE_CODE = "ja"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # storages caches backends; forget them so the private location above is used
-    storages._storages = {}
+    storages._storages = {}  # type: ignore[attr-defined]
     cache.clear()
     yield
-    storages._storages = {}
+    storages._storages = {}  # type: ignore[attr-defined]
     cache.clear()

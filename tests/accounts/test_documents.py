@@ -147,7 +147,7 @@ def test_approve_confirms_the_real_name_writes_audit_and_mails_after_commit(
     assert user.real_name_verified_at is not None
     event = AuditEvent.objects.get(event="verification_document.approved")
     assert event.actor == staff and event.subject_id == str(document.pk)
-    assert event.after["real_name_verified"] is True
+    assert event.after["real_name_verified"] is True  # type: ignore[index]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.email]
     assert "approved" in mail.outbox[0].subject

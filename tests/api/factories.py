@@ -11,5 +11,5 @@ def make_token(*, user: Any, name: str = "script") -> tuple[ApiToken, str]:
     return api_token_create(user=user, name=name)
 
 
-def bearer(secret: str) -> dict[str, str]:
+def bearer(secret: str) -> dict[str, Any]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}

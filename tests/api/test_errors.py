@@ -265,7 +265,7 @@ def test_server_error_is_logged_and_hides_internals(
 
 def test_strict_schema_refuses_unknown_and_names_missing_fields(demo_client: TestClient) -> None:
     with translation.override("en"):
-        response = demo_client.post("/notes", data=json.dumps({"titel": "x"}))
+        response = demo_client.post("/notes", data=json.dumps({"titel": "x"}))  # type: ignore[arg-type]
     assert response.status_code == 422
     assert sorted(response.json()["errors"], key=lambda e: e["field"]) == [
         {"field": "titel", "message": "This field is not allowed here."},
@@ -273,7 +273,7 @@ def test_strict_schema_refuses_unknown_and_names_missing_fields(demo_client: Tes
     ]
 
     with translation.override("ja"):
-        response = demo_client.post("/notes", data=json.dumps({"title": "x", "extra": 1}))
+        response = demo_client.post("/notes", data=json.dumps({"title": "x", "extra": 1}))  # type: ignore[arg-type]
     assert response.json()["errors"] == [
         {"field": "extra", "message": "この項目は指定できません。"}
     ]

@@ -43,7 +43,7 @@ def deliver(page: Page, *, message: str, name: str, text: str) -> None:
     form = page.locator("form.deliver-box")
     form.get_by_label("発注者へのメッセージ").fill(message)
     form.get_by_label("ファイル").set_input_files(
-        files=[{"name": name, "mimeType": DOCX, "buffer": docx_bytes(text)}]
+        files=[{"name": name, "mimeType": DOCX, "buffer": docx_bytes(text)}]  # type: ignore[arg-type]
     )
     form.get_by_role("button", name="納品する").click()
 

@@ -33,7 +33,7 @@ def test_sign_up_confirm_email_and_be_signed_in(page: Page, screenshot: Screensh
     assert len(mail.outbox) == 1, [m.subject for m in mail.outbox]
     message = mail.outbox[0]
     assert message.to == ["hanako@example.com"]
-    link = CONFIRM_LINK.search(message.body)
+    link = CONFIRM_LINK.search(str(message.body))
     assert link, message.body
 
     page.goto(link.group(0))

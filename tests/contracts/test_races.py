@@ -147,10 +147,10 @@ def test_funding_from_the_wallet_against_cancelling_one_wins_and_money_is_whole(
         give_balance(contract.client, 50_000, key=f"gift:{contract.pk}")
         before = balance(contract.client_id)
         fund, cancel = race(
-            lambda m=milestone, c=contract: milestone_fund_from_wallet(
+            lambda m=milestone, c=contract: milestone_fund_from_wallet(  # type: ignore[misc]
                 milestone=Milestone(pk=m.pk), by=c.client
             ),
-            lambda c=contract: contract_cancel(contract=Contract(pk=c.pk), by=c.worker),
+            lambda c=contract: contract_cancel(contract=Contract(pk=c.pk), by=c.worker),  # type: ignore[misc]
         )
         lost = refusals([fund, cancel])
         assert len(lost) == 1, (fund, cancel)
@@ -261,10 +261,10 @@ def test_accepting_a_cancellation_against_opening_a_dispute_has_one_outcome() ->
             milestone=milestone, by=contract.client, release_amount=10_000, reason="途中まで"
         )
         respond, dispute = race(
-            lambda r=request, c=contract: cancellation_respond(
+            lambda r=request, c=contract: cancellation_respond(  # type: ignore[misc]
                 request=CancellationRequest.objects.get(pk=r.pk), by=c.worker, accept=True
             ),
-            lambda m=milestone, c=contract: dispute_open(
+            lambda m=milestone, c=contract: dispute_open(  # type: ignore[misc]
                 milestone=Milestone(pk=m.pk), by=c.client, reason="納品されません"
             ),
         )

@@ -232,12 +232,12 @@ class ContractMachine(RuleBasedStateMachine):
     def pick_milestone(
         self, data: st.DataObject, wanted: Callable[[MilestoneModel], bool]
     ) -> MilestoneModel | None:
-        return self.pick(data, self.milestones, wanted)  # type: ignore[no-any-return]
+        return self.pick(data, self.milestones, wanted)
 
     def pick_contract(
         self, data: st.DataObject, wanted: Callable[[ContractModel], bool]
     ) -> ContractModel | None:
-        return self.pick(data, self.contracts, wanted)  # type: ignore[no-any-return]
+        return self.pick(data, self.contracts, wanted)
 
     def party(self, data: st.DataObject, contract: ContractModel) -> User:
         return data.draw(st.sampled_from([self.client, contract.worker]))
@@ -746,11 +746,13 @@ class ContractMachine(RuleBasedStateMachine):
             lambda: cancellation_propose(milestone=milestone, by=who, release_amount=0, reason="x"),
             lambda: dispute_open(milestone=milestone, by=who, reason="x"),
             lambda: cancellation_respond(
-                request=CancellationRequest.objects.get(pk=request), by=who, accept=True
+                request=CancellationRequest.objects.get(pk=request),  # type: ignore[misc]
+                by=who,
+                accept=True,
             ),
             lambda: cancellation_withdraw(request=CancellationRequest(pk=request), by=who),
             lambda: dispute_decide(
-                dispute=Dispute.objects.get(pk=dispute),
+                dispute=Dispute.objects.get(pk=dispute),  # type: ignore[misc]
                 by=self.stranger,
                 release_amount=0,
                 note="x",

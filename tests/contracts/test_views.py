@@ -510,7 +510,7 @@ def test_deliver_and_download_by_parties_and_staff_only(people: dict[str, User])
     for who in ("client", "worker", "staff"):
         download = as_user(people[who]).get(url)
         assert download.status_code == 200, who
-        assert b"".join(download.streaming_content).startswith(b"PK")
+        assert b"".join(download.streaming_content).startswith(b"PK")  # type: ignore[attr-defined]
         assert "attachment" in download["Content-Disposition"]
     assert as_user(people["stranger"]).get(url).status_code == 404
 

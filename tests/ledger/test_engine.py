@@ -171,9 +171,9 @@ def test_non_integer_amounts_are_refused() -> None:
         kind=TransferKind.SINGLE,
         debit_account_id=1,
         credit_account_id=2,
-        amount=1.5,
+        amount=1.5,  # type: ignore[arg-type]
         currency="JPY",
-    )  # type: ignore[arg-type]
+    )
     with pytest.raises(LedgerError) as exc:
         apply(accounts(), [bad], {})
     assert exc.value.code is ErrorCode.AMOUNT_NOT_INTEGER

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 _SECRETS: dict[int, str] = {}
 
 
-def api(user: Any) -> dict[str, str]:
+def api(user: Any) -> dict[str, Any]:
     """The Authorization header of a personal token of ``user`` (one per user and test)."""
     if user.pk not in _SECRETS:
         _token, _SECRETS[user.pk] = make_token(user=user)
@@ -41,7 +41,7 @@ def _fresh_tokens() -> None:
     _SECRETS.clear()
 
 
-def post(client: Client, path: str, payload: Any, auth: dict[str, str]) -> Any:
+def post(client: Client, path: str, payload: Any, auth: dict[str, Any]) -> Any:
     body = payload if isinstance(payload, bytes) else json.dumps(payload)
     return client.post(path, body, content_type="application/json", **auth)
 

@@ -31,7 +31,7 @@ from tsunagu.messaging.services import (
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 KANJI_PHONE = "電話でお話ししましょう 〇九〇 一二三四 五六七八 まで"
 
 
@@ -163,7 +163,7 @@ def test_send_with_a_file_and_a_reply(cast: Cast) -> None:
     assert "notes.txt" in html and "資料をください" in html
     attachment = sent.attachments.get()
     download = me.get(url("attachment", cast.inquiry.pk, attachment.pk))
-    assert download.status_code == 200 and b"".join(download.streaming_content) == "メモ".encode()
+    assert download.status_code == 200 and b"".join(download.streaming_content) == "メモ".encode()  # type: ignore[attr-defined]
     assert (
         logged_in(cast.stranger).get(url("attachment", cast.inquiry.pk, attachment.pk)).status_code
         == 404

@@ -28,13 +28,13 @@ BANK = {
 }
 
 
-def person() -> tuple[User, dict[str, str]]:
+def person() -> tuple[User, dict[str, Any]]:
     user = UserFactory()
     _, secret = make_token(user=user)
     return user, bearer(secret)
 
 
-def post(client: Client, url: str, body: Any, auth: dict[str, str], **extra: Any) -> Any:
+def post(client: Client, url: str, body: Any, auth: dict[str, Any], **extra: Any) -> Any:
     return client.post(url, json.dumps(body), content_type="application/json", **auth, **extra)
 
 

@@ -183,7 +183,9 @@ def test_session_patch_needs_csrf(client: Client) -> None:
 
 
 @pytest.mark.parametrize("rows", [1, 22])
-def test_list_query_count_is_constant(client: Client, django_assert_num_queries, rows: int) -> None:
+def test_list_query_count_is_constant(
+    client: Client, django_assert_num_queries: Any, rows: int
+) -> None:
     for i in range(rows):
         worker(display_name=f"W{i}", skills=[skill("python"), skill("react")])
     # count, rows, skills, badges

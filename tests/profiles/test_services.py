@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -55,8 +56,8 @@ def test_profile_update_renders_bio_sets_skills_and_audits() -> None:
     assert updated.tags == ["remote", "night owl"]
     event = AuditEvent.objects.get(event="profile.updated", subject_id=str(profile.pk))
     assert event.actor == profile.user
-    assert event.after["skills"] == ["python", "translation"]
-    assert event.after["headline"] == "翻訳者"
+    assert event.after["skills"] == ["python", "translation"]  # type: ignore[index]
+    assert event.after["headline"] == "翻訳者"  # type: ignore[index]
 
 
 def test_profile_update_refuses_markup_in_names_and_changes_nothing() -> None:
@@ -158,7 +159,7 @@ def test_portfolio_bad_input_is_refused_and_nothing_is_stored(kind: str, kwargs:
     assert not AuditEvent.objects.exists()
 
 
-def test_portfolio_image_over_5_mb_is_refused(settings) -> None:
+def test_portfolio_image_over_5_mb_is_refused(settings: Any) -> None:
     profile = worker()
     big = png_upload()
     big.size = rules.MAX_IMAGE_BYTES + 1
@@ -170,7 +171,7 @@ def test_portfolio_image_over_5_mb_is_refused(settings) -> None:
     assert not PortfolioItem.objects.exists()
 
 
-def test_portfolio_holds_at_most_30_items_and_keeps_no_orphan_file(settings) -> None:
+def test_portfolio_holds_at_most_30_items_and_keeps_no_orphan_file(settings: Any) -> None:
     profile = worker()
     LinkItemFactory.create_batch(rules.MAX_PORTFOLIO_ITEMS, profile=profile)
     with pytest.raises(ValidationError) as info:
@@ -183,7 +184,9 @@ def test_portfolio_holds_at_most_30_items_and_keeps_no_orphan_file(settings) -> 
     assert stored == []
 
 
-def test_portfolio_remove_deletes_the_file_after_commit(django_capture_on_commit_callbacks) -> None:
+def test_portfolio_remove_deletes_the_file_after_commit(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     profile = worker()
     item = portfolio_item_add(
         profile=profile, actor=profile.user, kind="image", title="Logo", upload=png_upload()
@@ -201,7 +204,9 @@ def test_every_new_account_has_a_profile() -> None:
     assert Profile.objects.filter(user=profile.user).count() == 1
 
 
-def test_portfolio_file_is_deleted_when_the_transaction_fails(settings, monkeypatch) -> None:
+def test_portfolio_file_is_deleted_when_the_transaction_fails(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tsunagu.profiles import services
 
     def broken_audit(**kwargs: object) -> None:

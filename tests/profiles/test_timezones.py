@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tsunagu.profiles.timezones import (
@@ -25,7 +26,9 @@ WEEKDAYS = range(5)
 EVERY_DAY = range(7)
 
 
-def schedule(zone: ZoneInfo, start: int | dt.time, end: int | dt.time, days=WEEKDAYS) -> Schedule:
+def schedule(
+    zone: ZoneInfo, start: int | dt.time, end: int | dt.time, days: Any = WEEKDAYS
+) -> Schedule:
     as_time = lambda v: v if isinstance(v, dt.time) else dt.time(v)  # noqa: E731
     return Schedule.of(zone=zone, start=as_time(start), end=as_time(end), days=days)
 

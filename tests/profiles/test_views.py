@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -15,7 +16,7 @@ from tsunagu.profiles.models import PortfolioItem, Profile
 pytestmark = pytest.mark.django_db
 
 
-def page(client: Client, url: str, **kwargs: object) -> str:
+def page(client: Client, url: str, **kwargs: Any) -> str:
     response = client.get(url, **kwargs)
     assert response.status_code == 200, response.status_code
     return response.content.decode()
@@ -331,7 +332,7 @@ def test_a_bad_filter_is_explained_and_ignored(client: Client) -> None:
 
 @pytest.mark.parametrize("rows", [1, 22])
 def test_worker_list_query_count_is_constant(
-    client: Client, django_assert_num_queries, rows: int
+    client: Client, django_assert_num_queries: Any, rows: int
 ) -> None:
     for i in range(rows):
         worker(

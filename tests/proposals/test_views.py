@@ -264,8 +264,8 @@ def test_interview_pages_propose_book_and_ics(client: Client) -> None:
     ics_url = reverse("proposals:interview_ics", args=[i.pk])
     _login(client, worker)
     assert client.get(ics_url).status_code == 404  # not booked yet
-    page = client.get(detail).content.decode()
-    assert "相手の時刻・Asia/Tokyo" in page  # the worker sees the client's local time too
+    text = client.get(detail).content.decode()
+    assert "相手の時刻・Asia/Tokyo" in text  # the worker sees the client's local time too
     slot = i.slots.first()
     assert slot is not None
     client.post(reverse("proposals:interview_book", args=[i.pk]), {"slot": slot.pk})

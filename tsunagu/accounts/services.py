@@ -14,6 +14,7 @@ import secrets
 import unicodedata
 import uuid
 import zoneinfo
+from collections.abc import Callable
 from datetime import timedelta
 
 import phonenumbers
@@ -496,7 +497,7 @@ def user_preferences_update(*, user: User, language: str, time_zone: str) -> Use
     return user
 
 
-_INVOICE_MESSAGES = {
+_INVOICE_MESSAGES: dict[str, Callable[[], str]] = {
     invoice_number.InvoiceNumberError.PREFIX: lambda: _(
         "A registration number starts with T, for example T1234567890123."
     ),

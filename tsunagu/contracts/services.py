@@ -952,7 +952,8 @@ def _lock(milestone: Milestone) -> tuple[Contract, Milestone]:
 
 
 def _terms(contract: Contract) -> dict[str, Any]:
-    return Terms.objects.values_list("data", flat=True).get(contract=contract)
+    data: dict[str, Any] = Terms.objects.values_list("data", flat=True).get(contract=contract)
+    return data
 
 
 def _move_contract(contract: Contract, target: str, *, by: User | None, event: str) -> None:

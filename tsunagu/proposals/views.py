@@ -26,7 +26,7 @@ from tsunagu.jobs.models import Job
 from tsunagu.messaging.models import Room, RoomMember
 from tsunagu.profiles.models import Profile
 from tsunagu.profiles.selectors import zone_of
-from tsunagu.proposals import forms, selectors, services
+from tsunagu.proposals import forms, selectors, services, slots
 from tsunagu.proposals.errors import ProposalError
 from tsunagu.proposals.models import InterviewStatus, Proposal
 
@@ -404,7 +404,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
             outside = [
                 s
                 for s in form.free_starts()
-                if not services.slots.inside_overlap(mine, theirs, start=s, duration=length)
+                if not slots.inside_overlap(mine, theirs, start=s, duration=length)
             ]
             if not outside or form.cleaned_data["confirm_outside"]:
                 try:
