@@ -9,3 +9,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         import tsunagu.analytics.timers  # noqa: F401  (registers the periodic roll-up)
+        from tsunagu.analytics.recording import profile_viewed_receiver
+        from tsunagu.profiles.signals import profile_viewed
+
+        profile_viewed.connect(profile_viewed_receiver, dispatch_uid="analytics.profile_viewed")

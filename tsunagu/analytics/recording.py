@@ -1,8 +1,13 @@
-"""Recording a profile view from the profile page: one call that never breaks the page."""
+"""Recording a profile view from the profile page: one call that never breaks the page.
+
+The page sends ``tsunagu.profiles.signals.profile_viewed``; :func:`profile_viewed_receiver` is
+connected to it when the app is ready, so that profiles needs to know nothing of analytics.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.http import HttpRequest
 
@@ -40,3 +45,10 @@ def record_profile_view(request: HttpRequest, *, profile: Profile) -> None:
         )
     except Exception:
         logger.exception("could not record a view of profile %s", profile.pk)
+
+
+def profile_viewed_receiver(
+    sender: Any, *, request: HttpRequest, profile: Profile, **kwargs: Any
+) -> None:
+    """``profile_viewed`` receiver: record the view (never raises, see above)."""
+    record_profile_view(request, profile=profile)

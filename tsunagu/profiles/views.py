@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from tsunagu.analytics.recording import record_profile_view
 from tsunagu.profiles import selectors, services
 from tsunagu.profiles.forms import PortfolioItemForm, ProfileForm, WorkerFilterForm
 from tsunagu.profiles.models import PortfolioItem, Profile
+from tsunagu.profiles.signals import profile_viewed
 from tsunagu.profiles.timezones import parse_zone
 
 
@@ -35,7 +35,7 @@ def _viewer_zone(request: HttpRequest) -> tuple[str, bool]:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.profile_public_get(pk=pk)
-    record_profile_view(request, profile=profile)
+    profile_viewed.send(sender=Profile, request=request, profile=profile)
     zone_name, from_query = _viewer_zone(request)
     bad_zone = bool(request.GET.get("tz")) and not from_query and not request.user.is_authenticated
     viewer_profile: Profile | None = None

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tsunagu.jobs.demo import demo_jobs_load, demo_jobs_wanting_proposals
+from tsunagu.demo.jobs import demo_jobs_load, demo_jobs_wanting_proposals
 from tsunagu.jobs.models import Job, JobKind
 from tsunagu.jobs.selectors import SearchParams, job_search_queryset
 

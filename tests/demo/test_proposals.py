@@ -7,8 +7,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tsunagu.jobs.demo import demo_jobs_wanting_proposals
-from tsunagu.proposals.demo import demo_proposals_load
+from tsunagu.demo.jobs import demo_jobs_wanting_proposals
+from tsunagu.demo.proposals import demo_proposals_load
 from tsunagu.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db

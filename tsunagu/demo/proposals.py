@@ -1,13 +1,14 @@
-"""Demo proposals for ``tsunagu demo``: each demo job gets as many proposals as
-:func:`tsunagu.jobs.demo.demo_jobs_wanting_proposals` says, from demo workers in several time
-zones, and the demo response times are computed. Safe to run again: a job that already has its
-proposals gets none more."""
+"""Demo proposals: each demo job gets as many proposals as
+:func:`tsunagu.demo.jobs.demo_jobs_wanting_proposals` says, from demo workers in several time
+zones, with the cover letters of ``data/proposals.toml``, and the demo response times are
+computed. Safe to run again: a job that already has its proposals gets none more."""
 
 from __future__ import annotations
 
 from django.test.utils import override_settings
 
-from tsunagu.jobs.demo import demo_jobs_wanting_proposals
+from tsunagu.demo.datafiles import data_read
+from tsunagu.demo.jobs import demo_jobs_wanting_proposals
 from tsunagu.profiles.models import Profile
 from tsunagu.proposals import services
 from tsunagu.proposals.errors import ProposalError
@@ -15,18 +16,10 @@ from tsunagu.proposals.models import Proposal
 
 DEMO_DOMAIN = "@tsunagu.example"
 
-LETTERS_JA = (
-    "同様の案件を多数担当してきました。ご要望を丁寧に伺い、期日までに確実に納品します。",
-    "専門分野の経験が5年以上あります。初稿を早めにお出しし、修正にも柔軟に対応します。",
-    "在宅で平日日中に稼働しています。進捗はこまめにご報告します。",
-    "過去の実績をポートフォリオに載せています。まずは小さな範囲から試していただけます。",
-)
-LETTERS_EN = (
-    "I have done several similar projects and can start this week. I will keep you posted.",
-    "Native English speaker with Japanese experience; I deliver on time and welcome feedback.",
-    "I work in US hours, which overlaps your mornings; happy to jump on a short call first.",
-    "My portfolio shows comparable work. I can start with a small part so you can judge.",
-)
+_DATA = data_read("proposals")
+LETTERS_JA: tuple[str, ...] = tuple(_DATA["letters_ja"])
+LETTERS_EN: tuple[str, ...] = tuple(_DATA["letters_en"])
+SCHEDULE_JA: str = _DATA["schedule_ja"]  # the English letters name no schedule
 
 
 def demo_proposals_load() -> int:
@@ -59,7 +52,7 @@ def demo_proposals_load() -> int:
                         job=job,
                         cover_letter=letters[(index + offset) % len(letters)],
                         price=max(1, low + (high - low) * (offset % 3) // 2),
-                        schedule="" if english else "ご依頼から1週間で初稿",
+                        schedule="" if english else SCHEDULE_JA,
                     )
                 except ProposalError:
                     continue
