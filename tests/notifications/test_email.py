@@ -213,6 +213,14 @@ def test_an_attempt_in_progress_is_not_taken_twice(settings: Any) -> None:
     assert mail.outbox == []
 
 
+def test_a_title_with_a_line_break_still_makes_a_sendable_subject(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(UserFactory(), "「翻訳\r\nプロジェクト」に追加されました")
+    assert mail.outbox[0].subject == "[Tsunagu] 「翻訳 プロジェクト」に追加されました"
+
+
 def test_a_person_without_an_address_gets_the_notification_only() -> None:
     user = UserFactory()
     User.objects.filter(pk=user.pk).update(email="")

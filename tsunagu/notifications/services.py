@@ -72,7 +72,9 @@ def email_queue(*, to: str, subject: str, body: str) -> OutgoingEmail:
 
     If the transaction rolls back, the e-mail goes with it and nothing is sent.
     """
-    email = OutgoingEmail.objects.create(to=to, subject=subject[:255], body=body)
+    # One line: a title with a line break in it would make the header unsendable.
+    subject = " ".join(subject.split())[:255]
+    email = OutgoingEmail.objects.create(to=to, subject=subject, body=body)
     email_id = email.pk
     # robust: a queue that cannot take the task now must not fail a change that has committed;
     # the sweep enqueues the message once it is overdue.
