@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from tests.messaging.conftest import Cast
+from tests.support.mail import DOWN, MEMORY
 from tsunagu.messaging.digest import QUIET_MINUTES, digest_send
 from tsunagu.messaging.models import Room, RoomMember
 from tsunagu.messaging.services import message_send
@@ -17,8 +18,6 @@ from tsunagu.notifications.models import EmailStatus, OutgoingEmail
 from tsunagu.notifications.services import email_deliver
 
 pytestmark = pytest.mark.django_db
-
-DOWN = "tests.notifications.test_email.DownBackend"
 
 
 def later() -> datetime.datetime:
@@ -58,7 +57,7 @@ def test_a_failing_mail_server_keeps_the_digest_for_a_later_attempt(
     assert member.last_emailed_seq == Room.objects.get(pk=cast.inquiry.pk).last_seq
     with django_capture_on_commit_callbacks(execute=True):
         assert digest_send(now=later()) == 0
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_BACKEND = MEMORY
     OutgoingEmail.objects.update(next_attempt_at=timezone.now())
     assert email_deliver(email_id=email.pk) == "sent"
     assert [m.to for m in mail.outbox] == [[cast.worker.email]]

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import time
-from smtplib import SMTPServerDisconnected
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.base import BaseEmailBackend
-from django.core.mail.backends.locmem import EmailBackend as MemoryBackend
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +14,7 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from tests.accounts.factories import UserFactory
+from tests.support.mail import DOWN, MEMORY, SLOW
 from tests.support.races import race
 from tsunagu.accounts.models import User
 from tsunagu.core.tasks import tick
@@ -36,27 +33,10 @@ from tsunagu.notifications.tasks import email_send
 
 pytestmark = pytest.mark.django_db
 
-DOWN = "tests.notifications.test_email.DownBackend"
-SLOW = "tests.notifications.test_email.SlowBackend"
 # Tasks are queued and not run, as with a worker that has not got to them yet.
 QUEUE_ONLY = {
     "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
 }
-
-
-class DownBackend(BaseEmailBackend):
-    """A mail server that refuses every connection."""
-
-    def send_messages(self, email_messages: Any) -> int:
-        raise SMTPServerDisconnected("Connection unexpectedly closed")
-
-
-class SlowBackend(MemoryBackend):
-    """A mail server that takes a moment, so two attempts at once overlap."""
-
-    def send_messages(self, messages: Any) -> int:
-        time.sleep(0.3)
-        return super().send_messages(messages)
 
 
 def tell(user: User, text: str = "契約が始まりました") -> Notification:
@@ -124,7 +104,7 @@ def test_a_failing_mail_server_does_not_fail_the_page_and_a_later_attempt_sends(
 
     # Not yet due: an early attempt leaves it alone.
     assert email_deliver(email_id=email.pk) == "skipped"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_BACKEND = MEMORY
     make_due(email)
     assert email_send.enqueue(email_id=email.pk).return_value == "sent"
     email.refresh_from_db()
@@ -171,7 +151,7 @@ def test_gives_up_after_the_last_attempt(settings: Any) -> None:
     assert outcomes == ["retry"] * (EMAIL_MAX_ATTEMPTS - 1) + ["failed"]
     email.refresh_from_db()
     assert email.status == EmailStatus.FAILED and email.attempts == EMAIL_MAX_ATTEMPTS
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_BACKEND = MEMORY
     make_due(email, late=EMAIL_OVERDUE * 2)
     assert emails_stale_enqueue() == 0
     assert email_deliver(email_id=email.pk) == "skipped"
