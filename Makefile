@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PORT ?= 8000
 export UV_LINK_MODE ?= copy
 
-.PHONY: run test check lint typecheck browser-test messages demo bench uv sync guard-model
+.PHONY: run test check lint typecheck imports browser-test messages demo bench uv sync guard-model
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -33,7 +33,12 @@ lint: sync
 typecheck: sync
 	@$(UV) run --frozen mypy tsunagu tests bench
 
-check: lint typecheck
+# The import contracts in pyproject.toml ([tool.importlinter]): engines free of Django, core free of
+# the domain apps, the apps in their declared layers.
+imports: sync
+	@$(UV) run --frozen lint-imports --no-cache --no-logo
+
+check: lint typecheck imports
 	@$(UV) run --frozen python manage.py makemigrations --check --dry-run
 
 messages: sync

@@ -10,17 +10,15 @@ on (the SQLite test database is a file, so its locking is real too):
 from __future__ import annotations
 
 import datetime
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
 from tests.contracts.docs import docx
 from tests.contracts.factories import give_balance, offer
+from tests.support.races import race
 from tsunagu.audit.models import AuditEvent
 from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import CancellationRequest, Contract, Dispute, Milestone
@@ -46,28 +44,6 @@ from tsunagu.payments.services import payment_execute, webhook_receive
 from tsunagu.payments.wallet import wallet_top_up_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Start the calls together in threads; return each result or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def refusals(results: list[Any]) -> list[ContractError]:

@@ -6,15 +6,12 @@ Threads start at a barrier against committed data, on whichever database the sui
 from __future__ import annotations
 
 import importlib
-import threading
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from tests.jobs.factories import published_job
 from tests.proposals.factories import interview, proposal, worker_user
+from tests.support.races import race
 from tsunagu.proposals import services
 from tsunagu.proposals.errors import ProposalError
 from tsunagu.proposals.models import InterviewStatus, Proposal
@@ -28,27 +25,6 @@ def _seeded_categories(transactional_db: None) -> None:
     from django.apps import apps
 
     importlib.import_module("tsunagu.jobs.migrations.0003_seed_categories").seed(apps, None)
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_two_bookings_one_wins() -> None:

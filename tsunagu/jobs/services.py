@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,6 +31,7 @@ from tsunagu.jobs.models import (
     SavedSearch,
     SavedSearchHit,
 )
+from tsunagu.notifications.services import email_queue
 from tsunagu.profiles.models import Profile
 
 logger = logging.getLogger(__name__)
@@ -410,13 +410,12 @@ def saved_search_alert(*, saved_search: SavedSearch) -> list[int]:
         locked.watermark = now
         locked.save(update_fields=["watermark"])
         if jobs:
-            user = locked.user
-            name = locked.name
-            transaction.on_commit(lambda: _send_alert(user, name, jobs))
+            # In the outbox with the watermark: both commit, or neither, and the mail leaves after.
+            _alert_queue(locked.user, locked.name, jobs)
     return [job["pk"] for job in jobs]
 
 
-def _send_alert(user: User, name: str, jobs: list[dict[str, Any]]) -> None:
+def _alert_queue(user: User, name: str, jobs: list[dict[str, Any]]) -> None:
     from django.contrib.sites.models import Site
 
     domain = Site.objects.get_current().domain
@@ -433,7 +432,7 @@ def _send_alert(user: User, name: str, jobs: list[dict[str, Any]]) -> None:
             "count": len(jobs),
             "name": name,
         }
-        send_mail(subject, "\n".join(lines), None, [user.email])
+    email_queue(to=user.email, subject=subject, body="\n".join(lines))
 
 
 def saved_searches_alert_all() -> int:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from functools import partial
 
 from django.conf import settings
 from django.contrib.sites.models import Site
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.core.periodic import periodic
 from tsunagu.messaging.models import RoomMember
+from tsunagu.notifications.services import email_queue
 
 QUIET_MINUTES = 15
 
@@ -62,9 +61,9 @@ def digest_send(*, now: datetime.datetime | None = None) -> int:
                 ]
                 subject = _("[Tsunagu] You have unread messages")
                 body = _("Messages are waiting for you:") + "\n\n" + "\n".join(lines) + "\n"
-            transaction.on_commit(
-                partial(send_mail, subject, body, None, [user.email], fail_silently=True)
-            )
+            # In the outbox with the claim: a digest is never claimed without its mail, and the
+            # mail is sent (and retried) by a task after the commit.
+            email_queue(to=user.email, subject=subject, body=body)
             sent += 1
     return sent
 

@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "tsunagu.notifications"
     label = "notifications"
     verbose_name = _("notifications")
+
+    def ready(self) -> None:
+        from tsunagu.notifications import tasks  # noqa: F401

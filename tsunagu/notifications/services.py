@@ -1,17 +1,42 @@
-"""Tell people what happened: a row for the app now, an e-mail after the change commits."""
+"""Tell people what happened: a row for the app now, an e-mail sent by a task after the commit.
+
+E-mail goes through the outbox (:class:`OutgoingEmail`). ``email_queue`` writes the message in the
+caller's transaction and enqueues the ``email_send`` task once that commits; ``email_deliver``
+makes one attempt and, when it fails, schedules the next with backoff; the periodic
+``emails_stale_enqueue`` enqueues again any message whose attempt is overdue (an enqueue that was
+lost, a worker that died mid-send). A slow or failing mail server delays a message but neither
+slows a page nor loses the message.
+"""
 
 from __future__ import annotations
 
+import datetime
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.sites.models import Site
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
 from tsunagu.accounts.models import User
-from tsunagu.notifications.models import Notification
+from tsunagu.notifications.models import EmailStatus, Notification, OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+EMAIL_MAX_ATTEMPTS = 10
+# The first retry after a minute, doubling up to four hours: about eight hours in all.
+EMAIL_FIRST_RETRY = datetime.timedelta(minutes=1)
+EMAIL_LONGEST_WAIT = datetime.timedelta(hours=4)
+# How long one attempt may hold a message; far beyond the connection timeout.
+EMAIL_CLAIM = datetime.timedelta(minutes=10)
+# How late an attempt must be before the sweep enqueues it again.
+EMAIL_OVERDUE = datetime.timedelta(minutes=10)
+EMAIL_TIMEOUT_SECONDS = 30
+_OPEN = [EmailStatus.PENDING, EmailStatus.SENDING]
 
 
 def notify(*, user: User, kind: str, message: Callable[[], str], url: str = "") -> Notification:
@@ -22,7 +47,13 @@ def notify(*, user: User, kind: str, message: Callable[[], str], url: str = "") 
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = str(message())[:300]
     notification = Notification.objects.create(user=user, kind=kind, message=text, url=url)
-    transaction.on_commit(lambda: _email(user=user, text=text, url=url))
+    if user.email:
+        link = f"http://{Site.objects.get_current().domain}{url}" if url.startswith("/") else url
+        email_queue(
+            to=user.email,
+            subject=f"[Tsunagu] {text}"[:150],
+            body=f"{text}\n\n{link}\n" if link else f"{text}\n",
+        )
     return notification
 
 
@@ -33,10 +64,110 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def _email(*, user: User, text: str, url: str) -> None:
-    domain = Site.objects.get_current().domain
-    link = f"http://{domain}{url}" if url.startswith("/") else url
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = f"[Tsunagu] {text}"[:150]
-        body = f"{text}\n\n{link}\n" if link else f"{text}\n"
-        send_mail(subject, body, None, [user.email], fail_silently=True)
+# --- E-mail outbox --------------------------------------------------------------------------------
+
+
+def email_queue(*, to: str, subject: str, body: str) -> OutgoingEmail:
+    """Write an e-mail to the outbox in the current transaction; a task sends it after the commit.
+
+    If the transaction rolls back, the e-mail goes with it and nothing is sent.
+    """
+    # One line: a title with a line break in it would make the header unsendable.
+    subject = " ".join(subject.split())[:255]
+    email = OutgoingEmail.objects.create(to=to, subject=subject, body=body)
+    email_id = email.pk
+    # robust: a queue that cannot take the task now must not fail a change that has committed;
+    # the sweep enqueues the message once it is overdue.
+    transaction.on_commit(lambda: _enqueue(email_id), robust=True)
+    return email
+
+
+def email_deliver(*, email_id: int) -> str:
+    """Make one attempt at sending an outbox e-mail. Idempotent: a sent e-mail is never resent.
+
+    Returns "sent", "retry" (failed; the next attempt is scheduled), "failed" (the last attempt
+    failed) or "skipped" (already sent, given up, not due, or held by another attempt). The claim
+    is one conditional UPDATE, so of two attempts at once only one sends; no lock is held while
+    the mail server is called.
+    """
+    now = timezone.now()
+    claimed = OutgoingEmail.objects.filter(
+        pk=email_id, status__in=_OPEN, next_attempt_at__lte=now
+    ).update(
+        status=EmailStatus.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + EMAIL_CLAIM
+    )
+    if not claimed:
+        return "skipped"
+    email = OutgoingEmail.objects.get(pk=email_id)
+    try:
+        _send(email)
+    except Exception as exc:
+        return _attempt_failed(email, exc)
+    OutgoingEmail.objects.filter(pk=email_id, status=EmailStatus.SENDING).update(
+        status=EmailStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+def emails_stale_enqueue(*, limit: int = 500) -> int:
+    """Enqueue again each open e-mail whose attempt is overdue; returns how many.
+
+    Each one is marked due now, so the next sweep leaves it alone unless it is overdue once more.
+    """
+    now = timezone.now()
+    stale = OutgoingEmail.objects.filter(status__in=_OPEN, next_attempt_at__lte=now - EMAIL_OVERDUE)
+    ids = list(stale.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    OutgoingEmail.objects.filter(pk__in=ids).filter(
+        status__in=_OPEN, next_attempt_at__lte=now - EMAIL_OVERDUE
+    ).update(next_attempt_at=now)
+    for email_id in ids:
+        _enqueue(email_id)
+    return len(ids)
+
+
+def email_retry_wait(attempts: int) -> datetime.timedelta:
+    """The wait after the given number of failed attempts: 1, 2, 4 … minutes, at most 4 hours."""
+    return min(EMAIL_FIRST_RETRY * 2 ** max(attempts - 1, 0), EMAIL_LONGEST_WAIT)
+
+
+def _enqueue(email_id: int, *, run_after: datetime.datetime | None = None) -> None:
+    from tsunagu.notifications.tasks import email_send
+
+    task = email_send
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # this backend cannot wait: the sweep enqueues the message when it is overdue
+        task = task.using(run_after=run_after)
+    task.enqueue(email_id=email_id)
+
+
+def _send(email: OutgoingEmail) -> None:
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        to=[email.to],
+        # The same id on every attempt, so a receiving server can drop a copy it already has.
+        headers={"Message-ID": f"<outbox.{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{DNS_NAME}>"},
+        connection=get_connection(timeout=settings.EMAIL_TIMEOUT or EMAIL_TIMEOUT_SECONDS),
+    )
+    message.send()
+
+
+def _attempt_failed(email: OutgoingEmail, exc: Exception) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:500]
+    if email.attempts >= EMAIL_MAX_ATTEMPTS:
+        logger.error("gave up on e-mail %s after %s attempts: %s", email.pk, email.attempts, error)
+        OutgoingEmail.objects.filter(pk=email.pk, status=EmailStatus.SENDING).update(
+            status=EmailStatus.FAILED, last_error=error
+        )
+        return "failed"
+    logger.warning("e-mail %s: attempt %s failed: %s", email.pk, email.attempts, error)
+    next_attempt_at = timezone.now() + email_retry_wait(email.attempts)
+    OutgoingEmail.objects.filter(pk=email.pk, status=EmailStatus.SENDING).update(
+        status=EmailStatus.PENDING, next_attempt_at=next_attempt_at, last_error=error
+    )
+    try:
+        _enqueue(email.pk, run_after=next_attempt_at)
+    except Exception:  # the sweep enqueues the message once it is overdue
+        logger.exception("could not enqueue the next attempt at e-mail %s", email.pk)
+    return "retry"
