@@ -127,7 +127,8 @@ def emails_stale_enqueue(*, limit: int = 500) -> int:
 
 def email_retry_wait(attempts: int) -> datetime.timedelta:
     """The wait after the given number of failed attempts: 1, 2, 4 … minutes, at most 4 hours."""
-    return min(EMAIL_FIRST_RETRY * 2 ** max(attempts - 1, 0), EMAIL_LONGEST_WAIT)
+    wait: datetime.timedelta = EMAIL_FIRST_RETRY * 2 ** max(attempts - 1, 0)
+    return min(wait, EMAIL_LONGEST_WAIT)
 
 
 def _enqueue(email_id: int, *, run_after: datetime.datetime | None = None) -> None:
