@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Hit
+from .lexicon.cues import CUE_WORDS, TOGETHER
 from .normalise import kana_pattern, literal_alternation
 from .sieve import SIEVE
 
@@ -58,92 +59,16 @@ LIBRARY = Path(__file__).with_name("_grams.dll" if sys.platform == "win32" else 
 #
 # Character n-grams see words, not how they go together: "仮払い" and "先に" and "始めて" are each
 # ordinary, together they ask to work before the escrow is funded. Each cue below is the
-# presence of a kind of word in the message; the model also gets the combinations listed in
-# _TOGETHER, and learns a weight for each like for any n-gram.
+# presence of a kind of word in the message (the words are in lexicon/cues.py); the model also
+# gets the combinations listed in TOGETHER, and learns a weight for each like for any n-gram.
 
 
-def _words(*groups: str) -> re.Pattern[str]:
-    words = {kana_pattern(word) for group in groups for word in group.split("|")}
-    return re.compile(literal_alternation(words))
+def _words(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(literal_alternation({kana_pattern(word) for word in words}))
 
 
-_CUE_WORDS: dict[str, re.Pattern[str]] = {
-    "escrow": _words(
-        "仮払|かりばらい|エスクロー|escrow|milestone|マイルストーン|fund|契約|contract"
-    ),
-    "money": _words(
-        "支払|払い|払う|払って|振込|振り込|送金|入金|報酬|代金|料金|請求|現金|手渡し|口座|payment|pay |pay you|"
-        "paid|invoice|cash|bank|wire|paypal|venmo|wise|crypto|usdt|bonus|tip|money|gift card"
-    ),
-    "start": _words(
-        "始め|着手|進め|取りかか|取り掛か|スタート|開始|作業|作って|書いて|start|begin|work on|"
-        "kick off|go ahead|proceed|get going|get started"
-    ),
-    "early": _words(
-        "前に|前から|より先|先に|先行|せずに|しないで|なしで|無しで|抜きで|待たず|後で|あとで|後ほど|後日|来週|"
-        "月末|来月|まとめて|後払|before|without|until|later|next week|tomorrow|monday|friday|"
-        "today|right now|right away|first"
-    ),
-    "meet": _words(
-        "in person|face to face|coffee|lunch|drinks|dinner|お茶|カフェ|飲み|ランチ|食事|対面|会って|"
-        "お会い|会いませんか|会えません|会いましょう|直接会|meet up|meetup|grab a"
-    ),
-    "cut": _words(
-        "cut them|cut out|cut the|skip the|skip upwork|skip fiverr|bypass|avoid the fee|around the|"
-        "通さ|抜きで|省い|省け|省き|挟まず|介さず|外して|もったいな|浮かせ|浮く|節約"
-    ),
-    "contact": _words(
-        "連絡先|メアド|メールアドレス|アドレス|電話番号|携帯|番号|id|アカウント|email|e-mail|address|"
-        "number|handle|contact|username|ユーザー名"
-    ),
-    "ask": _words(
-        "教え|伺|お聞き|聞いて|送って|交換|share|send me|give me|drop me|what's your|whats your|"
-        "what is your|dm me|text me|message me|add me|reach me|reach out"
-    ),
-    "private": _words(
-        "off the books|between us|privately|in private|内緒|個人的|こっそり|個人間|directly|direct|直接|直で"
-    ),
-    "elsewhere": _words(
-        "別の|他の|外部|サイト外|ここ以外|外で|あっち|そっち|somewhere else|elsewhere|another|other app|"
-        "other platform|other site|outside|off-platform|off platform|off the platform"
-    ),
-    "channel": _words(
-        "line|skype|zoom|whatsapp|telegram|wechat|discord|slack|teams|google meet|chatwork|instagram|"
-        "insta|facebook|messenger|linkedin|signal|kakao|ライン|スカイプ|ズーム|チャットワーク|インスタ|電話|"
-        "でんわ|メール|mail|sms|phone|call|dm|ディスコ|テレグラム|微信|ワッツアップ"
-    ),
-    "refusal": _words(
-        "できません|出来ません|できかね|お断り|控え|禁止|規約|違反|not allowed|against|can't|cannot|"
-        "won't|not comfortable|prefer not|declin|rather not|ではなく|受け付けて|お受けでき|no thanks"
-    ),
-    "platform": _words(
-        "サイト内|サイト上|こちらのシステム|このメッセージ|ここで|通話機能|メッセージ機能|built-in|built in|"
-        "through the platform|on the platform|here on|in this chat|via the platform|on here|this thread"
-    ),
-    "request": _words(
-        "ませんか|ましょう|ますか|でしょうか|ください|下さい|お願い|てもらえ|ていただけ|たい|ほしい|欲しい|?|？|"
-        "can you|could you|would you|let's|lets |how about|shall we|can we|could we|want to|please|"
-        "should we|why not|prefer"
-    ),
-}
-_TOGETHER = (
-    ("escrow", "start", "early"),
-    ("money", "start", "early"),
-    ("escrow", "early", "request"),
-    ("meet", "request"),
-    ("contact", "ask"),
-    ("contact", "request"),
-    ("channel", "request"),
-    ("channel", "elsewhere"),
-    ("elsewhere", "request"),
-    ("private", "request"),
-    ("private", "money"),
-    ("cut", "request"),
-    ("cut", "money"),
-    ("money", "channel"),
-    ("refusal", "channel"),
-    ("platform", "request"),
-)
+_CUE_WORDS: dict[str, re.Pattern[str]] = {name: _words(words) for name, words in CUE_WORDS.items()}
+_TOGETHER = TOGETHER
 CUE_NAMES = (*_CUE_WORDS, *("+".join(kinds) for kinds in _TOGETHER))
 # The sieve's first look finds the kinds of words along with everything else, in the pass it
 # makes anyway (fourteen searches in Python would cost more than the n-grams); the patterns are
