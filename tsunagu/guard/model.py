@@ -50,6 +50,7 @@ __all__ = [
     "cues",
     "find_learned_solicitation",
     "load",
+    "model_of",
 ]
 
 PATH = Path(__file__).with_name("solicitation_model.json")
@@ -236,7 +237,11 @@ class SolicitationModel:
 @cache
 def load(path: Path = PATH) -> SolicitationModel:
     with path.open(encoding="utf-8") as handle:
-        data = json.load(handle)
+        return model_of(json.load(handle))
+
+
+def model_of(data: dict[str, Any]) -> SolicitationModel:
+    """The model that ``data`` (solicitation_model.json's contents) describes."""
     return SolicitationModel(
         order=int(data["order"]),
         bits=int(data["bits"]),
