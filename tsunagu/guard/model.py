@@ -21,13 +21,16 @@ section".
 
 The inner loop is C (``_grams.c``, compiled when the package is installed and called through
 ctypes): a message of 80 characters is scored in a few microseconds, against over a hundred in
-the Python below, which gives the same sums and is used where no compiler was found.
+the Python below, which gives the same sums and is used where no compiler was found, or where
+the library is not the ABI and the source this module expects (a stale build: it says so).
 """
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
+import logging
 import math
 import re
 import sys
@@ -54,7 +57,11 @@ __all__ = [
 ]
 
 PATH = Path(__file__).with_name("solicitation_model.json")
+SOURCE = Path(__file__).with_name("_grams.c")
 LIBRARY = Path(__file__).with_name("_grams.dll" if sys.platform == "win32" else "_grams.so")
+# tsunagu_grams_abi() of the library this module calls: bump it with TSUNAGU_GRAMS_ABI in _grams.c
+ABI = 1
+_log = logging.getLogger(__name__)
 
 # --- cues: kinds of words, and the kinds that ask for something together ---------------------
 #
@@ -139,10 +146,44 @@ class _Model(ctypes.Structure):
     ]
 
 
-def _kernel() -> ctypes.CDLL | None:
+def source_hash(source: Path = SOURCE) -> str | None:
+    """The SHA-256 of _grams.c in hex, which the build compiles into the library; None when the
+    source is not installed beside it."""
     try:
-        library = ctypes.CDLL(str(LIBRARY))
+        return hashlib.sha256(source.read_bytes()).hexdigest()
     except OSError:
+        return None
+
+
+def _kernel(library_path: Path = LIBRARY, source: Path = SOURCE) -> ctypes.CDLL | None:
+    """The compiled loop, or None (the Python one is used) when there is none or it is not the
+    one this module was written for: another ABI, or built from another _grams.c."""
+    try:
+        library = ctypes.CDLL(str(library_path))
+    except OSError:
+        return None
+    rebuild = "rebuild it (uv sync --reinstall-package tsunagu); scoring in Python meanwhile"
+    try:
+        library.tsunagu_grams_abi.restype = ctypes.c_int
+        library.tsunagu_grams_source.restype = ctypes.c_char_p
+        abi = int(library.tsunagu_grams_abi())
+        built_from = (library.tsunagu_grams_source() or b"").decode("ascii", "replace")
+    except AttributeError:
+        _log.warning("%s predates the ABI check: %s", library_path, rebuild)
+        return None
+    if abi != ABI:
+        _log.warning("%s has ABI %d, not %d: %s", library_path, abi, ABI, rebuild)
+        return None
+    expected = source_hash(source)
+    if expected is not None and built_from != expected:
+        _log.warning(
+            "%s was built from another %s (%s, not %s): %s",
+            library_path,
+            source.name,
+            built_from[:12] or "no hash",
+            expected[:12],
+            rebuild,
+        )
         return None
     library.tsunagu_score.restype = ctypes.c_double
     library.tsunagu_score.argtypes = [
