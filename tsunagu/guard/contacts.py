@@ -9,6 +9,17 @@ from __future__ import annotations
 import re
 
 from .findings import Hit
+from .lexicon.names import (
+    MAIL_DOMAINS,
+    MAIL_PROVIDERS,
+    MARKETPLACES,
+    SERVICES,
+    alternation,
+    handles,
+    id_services,
+    longest_first,
+    mail_spellings,
+)
 from .normalise import View, inside_katakana_word, kana_pattern, literal_alternation
 from .sieve import SIEVE
 
@@ -20,7 +31,15 @@ def _words(text: str) -> frozenset[str]:
 # --- domains ---------------------------------------------------------------------------------
 
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
-_KANA_LABELS = {"じーめーる": "gmail", "やふー": "yahoo", "こむ": "com", "どこも": "docomo"}
+# labels written in kana: the mail providers' names ("じーめーる" for gmail), and "こむ"
+_KANA_LABELS = {
+    **{
+        kana_pattern(name): provider.names[0]
+        for provider in MAIL_PROVIDERS
+        for name in provider.names[1:]
+    },
+    "こむ": "com",
+}
 _LABEL_ANY = re.compile(rf"{_LABEL}|{'|'.join(_KANA_LABELS)}")
 # "." and its written-out forms. Plain words ("dot", "どっと") need spaces or brackets.
 _DOT = r"(?:\.|。|\[\.\]|\(\.\)|\s?[(\[{<]\s?(?:dot|どっと|\.)\s?[)\]}>]\s?|\s(?:dot|どっと)\s|\s?どっと\s?)"
@@ -38,11 +57,7 @@ _TLDS = _words(
 # Top-level domains that also name files (index.html is no link): bare names need these not to be
 # the last label, unless the host is a known service.
 _BARE_TLDS = _TLDS - _words("ai la so gd gl am fm ws cc app one name me pro")
-_PROVIDERS = _words(
-    "gmail googlemail yahoo ymail hotmail outlook live msn icloud me mac aol proton protonmail "
-    "docomo ezweb au softbank i.softbank ybb nifty biglobe ocn so-net zoho gmx yandex mail qq "
-    "163 naver"
-)
+_PROVIDERS = MAIL_DOMAINS
 _RESERVED_SUFFIXES = (
     "example.com",
     "example.org",
@@ -58,40 +73,7 @@ _PLATFORM_SUFFIXES = ("tsunagu.example", "tsunagu.jp", "tsunagu.app")
 
 # Hosts of services, matched on the host or any parent domain.
 _SERVICE_HOSTS: dict[str, str] = {
-    "line.me": "line",
-    "lin.ee": "line",
-    "line.naver.jp": "line",
-    "skype.com": "skype",
-    "join.skype.com": "skype",
-    "chatwork.com": "chatwork",
-    "discord.gg": "discord",
-    "discord.com": "discord",
-    "discordapp.com": "discord",
-    "t.me": "telegram",
-    "telegram.me": "telegram",
-    "telegram.dog": "telegram",
-    "wa.me": "whatsapp",
-    "whatsapp.com": "whatsapp",
-    "weixin.qq.com": "wechat",
-    "wechat.com": "wechat",
-    "instagram.com": "instagram",
-    "instagr.am": "instagram",
-    "twitter.com": "x",
-    "x.com": "x",
-    "facebook.com": "facebook",
-    "fb.com": "facebook",
-    "fb.me": "facebook",
-    "m.me": "facebook",
-    "messenger.com": "facebook",
-    "open.kakao.com": "kakao",
-    "tiktok.com": "tiktok",
-    "threads.net": "x",
-    "join.slack.com": "slack",
-    "zoom.us": "meeting_link",
-    "zoom.com": "meeting_link",
-    "meet.google.com": "meeting_link",
-    "teams.microsoft.com": "meeting_link",
-    "teams.live.com": "meeting_link",
+    **{host: service.kind for service in SERVICES if service.kind for host in service.hosts},
     "whereby.com": "meeting_link",
     "webex.com": "meeting_link",
     "calendly.com": "meeting_link",
@@ -135,7 +117,7 @@ _ALLOWED_HOSTS = _words(
     "mercari.com base.in stores.jp readthedocs.io readthedocs.org docker.com kubernetes.io "
     "typescriptlang.org rust-lang.org golang.org go.dev openai.com anthropic.com "
     "docs.google.com drive.google.com sheets.google.com slides.google.com "
-    "upwork.com fiverr.com freelancer.com lancers.jp crowdworks.jp coconala.com"
+    + " ".join(host for market in MARKETPLACES for host in market.hosts)
 )
 
 
@@ -315,44 +297,33 @@ def find_links(view: View) -> list[Hit]:
 
 # --- IDs on messaging and social services ----------------------------------------------------
 
-_SERVICES: dict[str, str] = {
-    # with the names people use to slip past a filter: "緑のアプリ", "the green app", "L!NE"
-    "line": r"line|ライン|らいん|line@|ら\s+いん|l!ne|㍕|緑のアプリ|緑のやつ|緑のあれ|green\s?app",
-    "skype": r"skype|スカイプ",
-    "chatwork": r"chatwork|チャットワーク|チャトワ",
-    "discord": r"discord|ディスコード|ディスコ",
-    "telegram": r"telegram|テレグラム|テレグラ|tg(?=\s?(?:[:：@]|is\s))",
-    "wechat": r"wechat|weixin|微信号?|ウィーチャット|ウィチャット",
-    "whatsapp": r"whatsapp|ワッツアップ|ワッツ",
-    "instagram": r"instagram|insta|インスタグラム|インスタ|ig(?=\s?(?:[:：@]|is\s))",
-    "x": r"twitter|ツイッター|x\s?\(旧twitter\)|x\(twitter\)|旧twitter|𝕏|青い鳥|blue\s?bird",
-    "instagram_threads": r"threads|スレッズ",
-    "facebook": r"facebook|フェイスブック|messenger|メッセンジャー|fb(?=\s?(?:[:：@.]|is\s))",
-    "kakao": r"kakao\s?talk|kakao|カカオトーク|カカオ",
-    "tiktok": r"tiktok|ティックトック",
-    "slack": r"slack|スラック",
-}
-_SERVICE_ALTERNATIVES = "|".join(_SERVICES.values())
+# The services an ID is given on, each with its kind and names (see lexicon/names.py).
+_SERVICES = [(kind, longest_first(spellings)) for kind, spellings in id_services()]
+_SERVICE_ALTERNATIVES = "|".join(alternation(spellings) for _kind, spellings in _SERVICES)
 # No look-behind at the front and no group around the names, so that the regex engine can skip
 # ahead on the first letters; the letter before a name is checked in Python.
 # The plain names go into a trie, after the few written as patterns: at a place where several
 # could start, the engine then tries one branch instead of each name in turn. Among the plain
-# names a longer one wins, as it did in the list (which named each longer spelling first); "line@"
-# never won there ("line" came first), so it stays out.
-_NAME_ALTERNATIVES = kana_pattern(_SERVICE_ALTERNATIVES).split("|")
+# names a longer one wins, as it did in the list (which names each longer spelling first).
+_NAME_ALTERNATIVES = [
+    kana_pattern(spelling.replace(" ", r"\s"))
+    for _kind, spellings in _SERVICES
+    for spelling in spellings
+]
 _PLAIN_NAME = re.compile(r"[^\\()\[\]?*+{}.^$]+")
 _SERVICE_NAMES = re.compile(
     "|".join(name for name in _NAME_ALTERNATIVES if not _PLAIN_NAME.fullmatch(name))
-    + kana_pattern(r"|x(?=\s?(?:の|で)?\s?(?:アカウント|account|id|ID|\s?[:：]\s?@|で@))|")
+    + "|"
     + literal_alternation(
-        {name for name in _NAME_ALTERNATIVES if _PLAIN_NAME.fullmatch(name)} - {"line@"},
-        bare=True,
+        {name for name in _NAME_ALTERNATIVES if _PLAIN_NAME.fullmatch(name)}, bare=True
     )
 )
 _SERVICE_MARK = SIEVE.mark("service", _SERVICE_NAMES)
-_SERVICE_KINDS = [(kind, re.compile(kana_pattern(pattern))) for kind, pattern in _SERVICES.items()]
+_SERVICE_KINDS = [
+    (kind, re.compile(kana_pattern(alternation(spellings)))) for kind, spellings in _SERVICES
+]
 # Names whose service depends on what follows them (the look-aheads above).
-_CONTEXT_NAMES = frozenset({"tg", "ig", "fb", "x"})
+_CONTEXT_NAMES = frozenset(handles())
 
 
 class _KindOfName(dict[str, str]):
@@ -368,7 +339,6 @@ class _KindOfName(dict[str, str]):
             if pattern.fullmatch(word):
                 kind = name
                 break
-        kind = {"instagram_threads": "instagram"}.get(kind, kind)
         if len(self) < 1024:  # the names are a small finite language; stay bounded regardless
             self[word] = kind
         return kind
@@ -529,10 +499,7 @@ def find_service_ids(view: View) -> list[Hit]:
 
 # --- an address given in two parts ----------------------------------------------------------
 
-_MAIL_PROVIDERS = kana_pattern(
-    r"(?:gmail|googlemail|yahoo|ymail|outlook|hotmail|icloud|docomo|ezweb|softbank|"
-    r"じーめーる|ジーメール|やふー|ヤフー|ドコモ)"
-)
+_MAIL_PROVIDERS = kana_pattern(f"(?:{alternation(mail_spellings())})")
 # "gmailのアドレスは suzuki.taro.1990 です", "@以降はgmailで"
 _PROVIDER_LOCAL = re.compile(
     _MAIL_PROVIDERS

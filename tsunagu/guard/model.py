@@ -21,13 +21,16 @@ section".
 
 The inner loop is C (``_grams.c``, compiled when the package is installed and called through
 ctypes): a message of 80 characters is scored in a few microseconds, against over a hundred in
-the Python below, which gives the same sums and is used where no compiler was found.
+the Python below, which gives the same sums and is used where no compiler was found, or where
+the library is not the ABI and the source this module expects (a stale build: it says so).
 """
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
+import logging
 import math
 import re
 import sys
@@ -38,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Hit
+from .lexicon.cues import CUE_WORDS, TOGETHER
 from .normalise import kana_pattern, literal_alternation
 from .sieve import SIEVE
 
@@ -49,101 +53,30 @@ __all__ = [
     "cues",
     "find_learned_solicitation",
     "load",
+    "model_of",
 ]
 
 PATH = Path(__file__).with_name("solicitation_model.json")
+SOURCE = Path(__file__).with_name("_grams.c")
 LIBRARY = Path(__file__).with_name("_grams.dll" if sys.platform == "win32" else "_grams.so")
+# tsunagu_grams_abi() of the library this module calls: bump it with TSUNAGU_GRAMS_ABI in _grams.c
+ABI = 1
+_log = logging.getLogger(__name__)
 
 # --- cues: kinds of words, and the kinds that ask for something together ---------------------
 #
 # Character n-grams see words, not how they go together: "仮払い" and "先に" and "始めて" are each
 # ordinary, together they ask to work before the escrow is funded. Each cue below is the
-# presence of a kind of word in the message; the model also gets the combinations listed in
-# _TOGETHER, and learns a weight for each like for any n-gram.
+# presence of a kind of word in the message (the words are in lexicon/cues.py); the model also
+# gets the combinations listed in TOGETHER, and learns a weight for each like for any n-gram.
 
 
-def _words(*groups: str) -> re.Pattern[str]:
-    words = {kana_pattern(word) for group in groups for word in group.split("|")}
-    return re.compile(literal_alternation(words))
+def _words(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(literal_alternation({kana_pattern(word) for word in words}))
 
 
-_CUE_WORDS: dict[str, re.Pattern[str]] = {
-    "escrow": _words(
-        "仮払|かりばらい|エスクロー|escrow|milestone|マイルストーン|fund|契約|contract"
-    ),
-    "money": _words(
-        "支払|払い|払う|払って|振込|振り込|送金|入金|報酬|代金|料金|請求|現金|手渡し|口座|payment|pay |pay you|"
-        "paid|invoice|cash|bank|wire|paypal|venmo|wise|crypto|usdt|bonus|tip|money|gift card"
-    ),
-    "start": _words(
-        "始め|着手|進め|取りかか|取り掛か|スタート|開始|作業|作って|書いて|start|begin|work on|"
-        "kick off|go ahead|proceed|get going|get started"
-    ),
-    "early": _words(
-        "前に|前から|より先|先に|先行|せずに|しないで|なしで|無しで|抜きで|待たず|後で|あとで|後ほど|後日|来週|"
-        "月末|来月|まとめて|後払|before|without|until|later|next week|tomorrow|monday|friday|"
-        "today|right now|right away|first"
-    ),
-    "meet": _words(
-        "in person|face to face|coffee|lunch|drinks|dinner|お茶|カフェ|飲み|ランチ|食事|対面|会って|"
-        "お会い|会いませんか|会えません|会いましょう|直接会|meet up|meetup|grab a"
-    ),
-    "cut": _words(
-        "cut them|cut out|cut the|skip the|skip upwork|skip fiverr|bypass|avoid the fee|around the|"
-        "通さ|抜きで|省い|省け|省き|挟まず|介さず|外して|もったいな|浮かせ|浮く|節約"
-    ),
-    "contact": _words(
-        "連絡先|メアド|メールアドレス|アドレス|電話番号|携帯|番号|id|アカウント|email|e-mail|address|"
-        "number|handle|contact|username|ユーザー名"
-    ),
-    "ask": _words(
-        "教え|伺|お聞き|聞いて|送って|交換|share|send me|give me|drop me|what's your|whats your|"
-        "what is your|dm me|text me|message me|add me|reach me|reach out"
-    ),
-    "private": _words(
-        "off the books|between us|privately|in private|内緒|個人的|こっそり|個人間|directly|direct|直接|直で"
-    ),
-    "elsewhere": _words(
-        "別の|他の|外部|サイト外|ここ以外|外で|あっち|そっち|somewhere else|elsewhere|another|other app|"
-        "other platform|other site|outside|off-platform|off platform|off the platform"
-    ),
-    "channel": _words(
-        "line|skype|zoom|whatsapp|telegram|wechat|discord|slack|teams|google meet|chatwork|instagram|"
-        "insta|facebook|messenger|linkedin|signal|kakao|ライン|スカイプ|ズーム|チャットワーク|インスタ|電話|"
-        "でんわ|メール|mail|sms|phone|call|dm|ディスコ|テレグラム|微信|ワッツアップ"
-    ),
-    "refusal": _words(
-        "できません|出来ません|できかね|お断り|控え|禁止|規約|違反|not allowed|against|can't|cannot|"
-        "won't|not comfortable|prefer not|declin|rather not|ではなく|受け付けて|お受けでき|no thanks"
-    ),
-    "platform": _words(
-        "サイト内|サイト上|こちらのシステム|このメッセージ|ここで|通話機能|メッセージ機能|built-in|built in|"
-        "through the platform|on the platform|here on|in this chat|via the platform|on here|this thread"
-    ),
-    "request": _words(
-        "ませんか|ましょう|ますか|でしょうか|ください|下さい|お願い|てもらえ|ていただけ|たい|ほしい|欲しい|?|？|"
-        "can you|could you|would you|let's|lets |how about|shall we|can we|could we|want to|please|"
-        "should we|why not|prefer"
-    ),
-}
-_TOGETHER = (
-    ("escrow", "start", "early"),
-    ("money", "start", "early"),
-    ("escrow", "early", "request"),
-    ("meet", "request"),
-    ("contact", "ask"),
-    ("contact", "request"),
-    ("channel", "request"),
-    ("channel", "elsewhere"),
-    ("elsewhere", "request"),
-    ("private", "request"),
-    ("private", "money"),
-    ("cut", "request"),
-    ("cut", "money"),
-    ("money", "channel"),
-    ("refusal", "channel"),
-    ("platform", "request"),
-)
+_CUE_WORDS: dict[str, re.Pattern[str]] = {name: _words(words) for name, words in CUE_WORDS.items()}
+_TOGETHER = TOGETHER
 CUE_NAMES = (*_CUE_WORDS, *("+".join(kinds) for kinds in _TOGETHER))
 # The sieve's first look finds the kinds of words along with everything else, in the pass it
 # makes anyway (fourteen searches in Python would cost more than the n-grams); the patterns are
@@ -213,10 +146,44 @@ class _Model(ctypes.Structure):
     ]
 
 
-def _kernel() -> ctypes.CDLL | None:
+def source_hash(source: Path = SOURCE) -> str | None:
+    """The SHA-256 of _grams.c in hex, which the build compiles into the library; None when the
+    source is not installed beside it."""
     try:
-        library = ctypes.CDLL(str(LIBRARY))
+        return hashlib.sha256(source.read_bytes()).hexdigest()
     except OSError:
+        return None
+
+
+def _kernel(library_path: Path = LIBRARY, source: Path = SOURCE) -> ctypes.CDLL | None:
+    """The compiled loop, or None (the Python one is used) when there is none or it is not the
+    one this module was written for: another ABI, or built from another _grams.c."""
+    try:
+        library = ctypes.CDLL(str(library_path))
+    except OSError:
+        return None
+    rebuild = "rebuild it (uv sync --reinstall-package tsunagu); scoring in Python meanwhile"
+    try:
+        library.tsunagu_grams_abi.restype = ctypes.c_int
+        library.tsunagu_grams_source.restype = ctypes.c_char_p
+        abi = int(library.tsunagu_grams_abi())
+        built_from = (library.tsunagu_grams_source() or b"").decode("ascii", "replace")
+    except AttributeError:
+        _log.warning("%s predates the ABI check: %s", library_path, rebuild)
+        return None
+    if abi != ABI:
+        _log.warning("%s has ABI %d, not %d: %s", library_path, abi, ABI, rebuild)
+        return None
+    expected = source_hash(source)
+    if expected is not None and built_from != expected:
+        _log.warning(
+            "%s was built from another %s (%s, not %s): %s",
+            library_path,
+            source.name,
+            built_from[:12] or "no hash",
+            expected[:12],
+            rebuild,
+        )
         return None
     library.tsunagu_score.restype = ctypes.c_double
     library.tsunagu_score.argtypes = [
@@ -311,7 +278,11 @@ class SolicitationModel:
 @cache
 def load(path: Path = PATH) -> SolicitationModel:
     with path.open(encoding="utf-8") as handle:
-        data = json.load(handle)
+        return model_of(json.load(handle))
+
+
+def model_of(data: dict[str, Any]) -> SolicitationModel:
+    """The model that ``data`` (solicitation_model.json's contents) describes."""
     return SolicitationModel(
         order=int(data["order"]),
         bits=int(data["bits"]),
