@@ -37,8 +37,3 @@ class ContractError(DomainError):
         "not_staff": ErrorKind.FORBIDDEN,
     }
     default_kind = ErrorKind.CONFLICT
-
-
-def refuse(code: str) -> ContractError:
-    """The refusal for ``code``, with its declared message and kind."""
-    return ContractError.refuse(code)

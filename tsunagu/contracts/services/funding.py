@@ -1,0 +1,161 @@
+"""Funding a milestone's escrow: from the wallet balance, or by card through a payment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tsunagu.accounts.models import User
+from tsunagu.contracts.errors import ContractError
+from tsunagu.contracts.models import Contract, Milestone
+from tsunagu.contracts.services.shared import contract_url, lock_milestone, move_milestone
+from tsunagu.contracts.states import ContractStatus, MilestoneStatus
+from tsunagu.ledger.models import AccountKind
+from tsunagu.ledger.services import (
+    ErrorCode,
+    LedgerError,
+    TransferKind,
+    TransferRequest,
+    account_open,
+    platform_account,
+    transfers_create,
+    wallet_account,
+)
+from tsunagu.notifications.services import notify
+from tsunagu.payments.models import Payment, PaymentKind
+from tsunagu.payments.services import on_payment, payment_start
+
+
+def milestone_fund_from_wallet(*, milestone: Milestone, by: User) -> Milestone:
+    """Hold the milestone's amount from the client's wallet balance in escrow."""
+    with transaction.atomic():
+        contract, milestone = lock_milestone(milestone)
+        _check_fundable(contract, milestone, by)
+        try:
+            _hold(contract, milestone)
+        except LedgerError as exc:
+            if exc.code is ErrorCode.EXCEEDS_CREDITS:
+                raise ContractError.refuse("insufficient_balance") from exc
+            raise
+        _funded(contract, milestone, by=by, via="wallet")
+    return milestone
+
+
+def milestone_fund_start(*, milestone: Milestone, by: User) -> Payment:
+    """Start paying the milestone by card. The caller then runs ``payment_execute`` outside
+    any transaction; the payment handlers below finish the funding."""
+    with transaction.atomic():
+        contract, milestone = lock_milestone(milestone)
+        _check_fundable(contract, milestone, by)
+        move_milestone(milestone, MilestoneStatus.FUNDING, by=by, event="milestone.funding")
+        return payment_start(
+            user_id=contract.client_id,
+            kind=PaymentKind.FUND,
+            amount=milestone.gross,
+            currency=contract.currency,
+            cause_type="milestone",
+            cause_id=str(milestone.pk),
+        )
+
+
+def _check_fundable(contract: Contract, milestone: Milestone, by: User) -> None:
+    if by.pk != contract.client_id:
+        raise ContractError.refuse("not_the_client")
+    if contract.status != ContractStatus.ACTIVE or milestone.status != MilestoneStatus.UNFUNDED:
+        if milestone.status == MilestoneStatus.FUNDING:
+            raise ContractError.refuse("payment_in_progress")
+        raise ContractError.refuse("wrong_state")
+
+
+def _hold(
+    contract: Contract, milestone: Milestone, *, extra: Sequence[TransferRequest] = ()
+) -> None:
+    client_wallet = wallet_account(user_id=contract.client_id, currency=contract.currency)
+    escrow = account_open(
+        code=contract.escrow_code, kind=AccountKind.ESCROW, currency=contract.currency
+    )
+    transfers_create(
+        transfers=[
+            *extra,
+            TransferRequest(
+                key=milestone.hold_key,
+                kind=TransferKind.PENDING,
+                debit_account_id=client_wallet.pk,
+                credit_account_id=escrow.pk,
+                amount=milestone.gross,
+                currency=contract.currency,
+                reason="fund",
+                cause_type="milestone",
+                cause_id=str(milestone.pk),
+            ),
+        ]
+    )
+
+
+def _funded(contract: Contract, milestone: Milestone, *, by: User | None, via: str) -> None:
+    move_milestone(
+        milestone, MilestoneStatus.FUNDED, by=by, event="milestone.funded", note={"via": via}
+    )
+    milestone.funded_at = timezone.now()
+    milestone.save(update_fields=["funded_at"])
+    notify(
+        user=contract.worker,
+        kind="milestone.funded",
+        message=lambda: (
+            _("The escrow for %(milestone)s is funded. You can start the work.")
+            % {"milestone": milestone.title}
+        ),
+        url=contract_url(contract),
+    )
+
+
+def _fund_payment_succeeded(payment: Payment) -> None:
+    """Card money arrived: it lands in the client's wallet and, in the same batch, is held."""
+    clearing = platform_account(kind=AccountKind.PROVIDER_CLEARING, currency=payment.currency)
+    client_wallet = wallet_account(user_id=payment.user_id, currency=payment.currency)
+    top_up = TransferRequest(
+        key=f"payment:{payment.key}",
+        debit_account_id=clearing.pk,
+        credit_account_id=client_wallet.pk,
+        amount=payment.amount,
+        currency=payment.currency,
+        reason="top_up",
+        cause_type="payment",
+        cause_id=str(payment.pk),
+    )
+    milestone = Milestone.objects.get(pk=int(payment.cause_id))
+    contract, milestone = lock_milestone(milestone)
+    if milestone.status == MilestoneStatus.FUNDING and milestone.gross == payment.amount:
+        _hold(contract, milestone, extra=[top_up])
+        _funded(contract, milestone, by=None, via="card")
+    else:
+        # The milestone moved on meanwhile: keep the money safe in the client's wallet.
+        transfers_create(transfers=[top_up])
+
+
+def _fund_payment_declined(payment: Payment) -> None:
+    milestone = Milestone.objects.get(pk=int(payment.cause_id))
+    contract, milestone = lock_milestone(milestone)
+    if milestone.status == MilestoneStatus.FUNDING:
+        move_milestone(
+            milestone,
+            MilestoneStatus.UNFUNDED,
+            by=None,
+            event="milestone.funding_declined",
+            note={"decline_code": payment.decline_code},
+        )
+        notify(
+            user=contract.client,
+            kind="milestone.funding_declined",
+            message=lambda: (
+                _("The payment for %(milestone)s was declined. Nothing was charged.")
+                % {"milestone": milestone.title}
+            ),
+            url=contract_url(contract),
+        )
+
+
+on_payment(PaymentKind.FUND, succeeded=_fund_payment_succeeded, declined=_fund_payment_declined)
