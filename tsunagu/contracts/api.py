@@ -37,7 +37,6 @@ from tsunagu.contracts.schemas import (
     ReasonIn,
     RevisionOut,
 )
-from tsunagu.payments.services import payment_execute
 from tsunagu.profiles.models import Profile
 
 router = Router(tags=["contracts"])
@@ -214,9 +213,7 @@ def fund(request: HttpRequest, contract_id: int, milestone_id: int, payload: Fun
     if payload.method == "wallet":
         services.milestone_fund_from_wallet(milestone=milestone, by=by)
         return FundOut(milestone=_refreshed(milestone), payment=None)
-    payment = services.milestone_fund_start(milestone=milestone, by=by)
-    # The service has committed; the provider is asked with no lock held.
-    payment = payment_execute(payment=payment)
+    payment = services.milestone_fund_by_card(milestone=milestone, by=by)
     return FundOut(
         milestone=_refreshed(milestone),
         payment=PaymentOut(

@@ -2,8 +2,8 @@
 
 Each action is a small POST view that calls one service and goes back to the contract page with
 a message; a refusal (a ContractError or a ValidationError) changes nothing and says why.
-Nothing here runs in a transaction of its own, so a card payment is executed after the service
-that started it has committed, with no lock held while the provider answers.
+Nothing here runs in a transaction of its own: paying by card (``milestone_fund_by_card``)
+commits before it asks the provider, and must not be wrapped in one.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from tsunagu.contracts import forms, selectors, services
 from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import CancellationRequest, Contract, Milestone
 from tsunagu.payments.models import PaymentStatus
-from tsunagu.payments.services import payment_execute
 from tsunagu.profiles.models import Profile
 
 # --- list ----------------------------------------------------------------------------------------
@@ -334,11 +333,9 @@ def fund(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
         messages.error(request, _("Choose to pay from your balance or by card."))
         return redirect("contracts:detail", contract.pk)
     try:
-        payment = services.milestone_fund_start(milestone=milestone, by=by)
+        payment = services.milestone_fund_by_card(milestone=milestone, by=by)
     except ContractError as exc:
         return _refused(request, contract, exc)
-    # The service has committed; the provider is asked with no lock held.
-    payment = payment_execute(payment=payment)
     if payment.status == PaymentStatus.SUCCEEDED:
         messages.success(
             request,

@@ -1,7 +1,7 @@
 """/api/v1/wallet: the caller's balance and history, top-ups, payouts and bank account.
 
-The same wallet functions as the pages; the provider is called by ``payment_execute`` outside
-any transaction (ninja does not wrap routes in one).
+The same wallet functions as the pages; ``wallet_top_up`` and ``payout_request`` commit before
+they ask the provider, so the routes run outside any transaction (ninja does not wrap them).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.errors import ApiError
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.core.errors import field_errors
-from tsunagu.payments import selectors
+from tsunagu.payments import selectors, wallet
 from tsunagu.payments.forms import BankAccountForm
 from tsunagu.payments.models import BankAccount, Payment
 from tsunagu.payments.schemas import (
@@ -29,8 +29,6 @@ from tsunagu.payments.schemas import (
     PaymentOut,
     WalletOut,
 )
-from tsunagu.payments.services import payment_execute
-from tsunagu.payments.wallet import bank_account_set, payout_request, wallet_top_up_start
 
 router = Router(tags=["wallet"])
 
@@ -126,10 +124,9 @@ def wallet_history(request: HttpRequest, query: Query[PageQuery]) -> Any:
 )
 def wallet_top_up(request: HttpRequest, payload: AmountIn) -> Any:
     try:
-        payment = wallet_top_up_start(user=signed_in_user(request), amount=payload.amount)
+        payment = wallet.wallet_top_up(user=signed_in_user(request), amount=payload.amount)
     except ValidationError as exc:
         raise _invalid(exc) from exc
-    payment = payment_execute(payment=payment)
     return Status(_status(payment), _payment_out(payment))
 
 
@@ -144,10 +141,9 @@ def wallet_top_up(request: HttpRequest, payload: AmountIn) -> Any:
 )
 def wallet_payout(request: HttpRequest, payload: AmountIn) -> Any:
     try:
-        payment = payout_request(user=signed_in_user(request), amount=payload.amount)
+        payment = wallet.payout_request(user=signed_in_user(request), amount=payload.amount)
     except ValidationError as exc:
         raise _invalid(exc) from exc
-    payment = payment_execute(payment=payment)
     return Status(_status(payment), _payment_out(payment))
 
 
@@ -170,5 +166,5 @@ def bank_account_put(request: HttpRequest, payload: BankAccountIn) -> Any:
     form = BankAccountForm(payload.model_dump())
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    account = bank_account_set(user=signed_in_user(request), **form.cleaned_data)
+    account = wallet.bank_account_set(user=signed_in_user(request), **form.cleaned_data)
     return _bank_out(account)

@@ -29,7 +29,11 @@ from tsunagu.contracts.services.delivery import (
     milestone_request_revision,
 )
 from tsunagu.contracts.services.disputes import dispute_decide, dispute_open
-from tsunagu.contracts.services.funding import milestone_fund_from_wallet, milestone_fund_start
+from tsunagu.contracts.services.funding import (
+    milestone_fund_by_card,
+    milestone_fund_from_wallet,
+    milestone_fund_start,
+)
 from tsunagu.contracts.services.offers import (
     DEFAULT_DELIVERY_METHOD,
     MAX_MILESTONE_AMOUNT,
@@ -68,6 +72,7 @@ __all__ = [
     "dispute_decide",
     "dispute_open",
     "milestone_accept",
+    "milestone_fund_by_card",
     "milestone_fund_from_wallet",
     "milestone_fund_start",
     "milestone_request_revision",

@@ -20,13 +20,12 @@ from tsunagu.ledger.services import (
     TransferKind,
     TransferRequest,
     account_open,
-    platform_account,
     transfers_create,
     wallet_account,
 )
 from tsunagu.notifications.services import notify
 from tsunagu.payments.models import Payment, PaymentKind
-from tsunagu.payments.services import on_payment, payment_start
+from tsunagu.payments.services import card_money_in, on_payment, payment_execute, payment_start
 
 
 def milestone_fund_from_wallet(*, milestone: Milestone, by: User) -> Milestone:
@@ -44,9 +43,21 @@ def milestone_fund_from_wallet(*, milestone: Milestone, by: User) -> Milestone:
     return milestone
 
 
+def milestone_fund_by_card(*, milestone: Milestone, by: User) -> Payment:
+    """Pay the milestone's escrow by card, in two steps with no lock held across the network.
+
+    The payment is started (milestone ``funding``) and committed, then the provider is asked.
+    The returned payment says how it went: succeeded (the escrow is funded), declined (the
+    milestone is unfunded again) or still processing (its webhook or the recovery job finishes
+    it). Must not be called inside a transaction.
+    """
+    payment = milestone_fund_start(milestone=milestone, by=by)
+    return payment_execute(payment=payment)
+
+
 def milestone_fund_start(*, milestone: Milestone, by: User) -> Payment:
-    """Start paying the milestone by card. The caller then runs ``payment_execute`` outside
-    any transaction; the payment handlers below finish the funding."""
+    """The first step of :func:`milestone_fund_by_card`: mark the milestone funding and write
+    the payment, in one transaction. The payment handlers below finish the funding."""
     with transaction.atomic():
         contract, milestone = lock_milestone(milestone)
         _check_fundable(contract, milestone, by)
@@ -114,18 +125,7 @@ def _funded(contract: Contract, milestone: Milestone, *, by: User | None, via: s
 
 def _fund_payment_succeeded(payment: Payment) -> None:
     """Card money arrived: it lands in the client's wallet and, in the same batch, is held."""
-    clearing = platform_account(kind=AccountKind.PROVIDER_CLEARING, currency=payment.currency)
-    client_wallet = wallet_account(user_id=payment.user_id, currency=payment.currency)
-    top_up = TransferRequest(
-        key=f"payment:{payment.key}",
-        debit_account_id=clearing.pk,
-        credit_account_id=client_wallet.pk,
-        amount=payment.amount,
-        currency=payment.currency,
-        reason="top_up",
-        cause_type="payment",
-        cause_id=str(payment.pk),
-    )
+    top_up = card_money_in(payment)
     milestone = Milestone.objects.get(pk=int(payment.cause_id))
     contract, milestone = lock_milestone(milestone)
     if milestone.status == MilestoneStatus.FUNDING and milestone.gross == payment.amount:
