@@ -123,7 +123,11 @@ class Milestone(models.Model):
 
     @property
     def hold_key(self) -> str:
-        return f"fund:m{self.pk}"
+        return self.transfer_key("fund")
+
+    def transfer_key(self, part: str) -> str:
+        """The ledger key of this milestone's transfer ``part`` (fund, release, pay, fee…)."""
+        return f"{part}:m{self.pk}"
 
 
 class Delivery(models.Model):

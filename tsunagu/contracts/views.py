@@ -180,7 +180,8 @@ def _detail_page(
 @login_required
 @require_GET
 def contract_terms(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_viewer(pk=pk, viewer=signed_in_user(request))
+    viewer = signed_in_user(request)
+    contract = selectors.contract_for_viewer(pk=pk, viewer=viewer)
     terms = contract.terms
     return render(
         request,
@@ -189,7 +190,7 @@ def contract_terms(request: HttpRequest, pk: int) -> HttpResponse:
             "contract": contract,
             "terms": terms.data,
             "sha256": terms.sha256,
-            "can_answer": contract.worker_id == request.user.pk and contract.status == "offered",
+            "can_answer": selectors.can_answer_terms(contract=contract, viewer=viewer),
         },
     )
 

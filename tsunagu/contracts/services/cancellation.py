@@ -13,12 +13,20 @@ from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import CancellationRequest, Contract, Milestone, ProposalStatus
 from tsunagu.contracts.services.settlement import check_release_amount, settle
 from tsunagu.contracts.services.shared import (
+    check_allowed,
     contract_url,
     lock_contract,
     lock_milestone,
     move_contract,
+    role_of,
 )
-from tsunagu.contracts.states import ESCROWED, ContractStatus, MilestoneStatus
+from tsunagu.contracts.states import (
+    Action,
+    ContractState,
+    ContractStatus,
+    MilestoneState,
+    MilestoneStatus,
+)
 from tsunagu.notifications.services import notify
 
 
@@ -26,18 +34,19 @@ def contract_cancel(*, contract: Contract, by: User) -> Contract:
     """Cancel while no money is held: free of charge for both sides."""
     with transaction.atomic():
         contract = lock_contract(contract.pk)
-        if not contract.is_party(by.pk):
-            raise ContractError.refuse("not_a_party")
         milestones = list(contract.milestones.select_for_update().order_by("pk"))
-        if any(m.status == MilestoneStatus.FUNDING for m in milestones):
-            raise ContractError.refuse("payment_in_progress")
-        if any(m.status in ESCROWED for m in milestones):
-            raise ContractError.refuse("money_in_escrow")
-        # Work already paid for stays paid: such a contract ends as completed, not cancelled.
-        paid = any(
-            m.status in (MilestoneStatus.RELEASED, MilestoneStatus.SETTLED) for m in milestones
+        state = ContractState(
+            status=contract.status, milestone_statuses=tuple(m.status for m in milestones)
         )
-        target = ContractStatus.COMPLETED if paid else ContractStatus.CANCELLED
+        check_allowed(
+            Action.CANCEL,
+            role=role_of(contract, by),
+            contract=contract,
+            milestone_statuses=state.milestone_statuses,
+        )
+        # Work already paid for stays paid: such a contract ends as completed, not cancelled.
+        target = state.cancel_target
+        paid = target == ContractStatus.COMPLETED
         move_contract(contract, target, by=by, event="contract.cancelled")
         contract.milestones.filter(status=MilestoneStatus.UNFUNDED).update(
             status=MilestoneStatus.CANCELLED, closed_at=timezone.now()
@@ -69,13 +78,18 @@ def cancellation_propose(
         raise ValidationError({"reason": [_("Give a reason of at most 2,000 characters.")]})
     with transaction.atomic():
         contract, milestone = lock_milestone(milestone)
-        if not contract.is_party(by.pk):
-            raise ContractError.refuse("not_a_party")
-        if milestone.status not in ESCROWED or milestone.status == MilestoneStatus.DISPUTED:
-            raise ContractError.refuse("wrong_state")
+        check_allowed(
+            Action.PROPOSE_CANCELLATION,
+            role=role_of(contract, by),
+            contract=contract,
+            milestone=MilestoneState(
+                status=milestone.status,
+                open_cancellation=milestone.cancellations.filter(
+                    status=ProposalStatus.OPEN
+                ).exists(),
+            ),
+        )
         check_release_amount(release_amount, milestone)
-        if milestone.cancellations.filter(status=ProposalStatus.OPEN).exists():
-            raise ContractError.refuse("open_request")
         request = CancellationRequest.objects.create(
             milestone=milestone,
             requested_by=by,
@@ -117,7 +131,7 @@ def cancellation_respond(
         request.decided_at = timezone.now()
         request.save(update_fields=["status", "decided_at"])
         if accept:
-            if milestone.status not in ESCROWED or milestone.status == MilestoneStatus.DISPUTED:
+            if not MilestoneState(status=milestone.status).open_for_settlement:
                 raise ContractError.refuse("wrong_state")
             settle(
                 contract,

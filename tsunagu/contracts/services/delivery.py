@@ -13,15 +13,16 @@ from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
 from tsunagu.contracts.deliverables import DeliverableProblem, check_deliverable
-from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import Delivery, DeliveryFile, Milestone, RevisionRequest
 from tsunagu.contracts.services.shared import (
+    check_allowed,
     contract_terms,
     contract_url,
     lock_milestone,
     move_milestone,
+    role_of,
 )
-from tsunagu.contracts.states import MilestoneStatus
+from tsunagu.contracts.states import Action, MilestoneState, MilestoneStatus
 from tsunagu.core.uploads import check_upload
 from tsunagu.notifications.services import notify
 
@@ -53,12 +54,12 @@ def delivery_submit(
         checked.append((upload, result))
     with transaction.atomic():
         contract, milestone = lock_milestone(milestone)
-        if by.pk != contract.worker_id:
-            raise ContractError.refuse("not_the_worker")
-        if milestone.status in (MilestoneStatus.UNFUNDED, MilestoneStatus.FUNDING):
-            raise ContractError.refuse("not_funded")
-        if milestone.status not in (MilestoneStatus.FUNDED, MilestoneStatus.REVISION_REQUESTED):
-            raise ContractError.refuse("wrong_state")
+        check_allowed(
+            Action.DELIVER,
+            role=role_of(contract, by),
+            contract=contract,
+            milestone=MilestoneState(status=milestone.status),
+        )
         version = milestone.deliveries.count() + 1
         delivery = Delivery.objects.create(
             milestone=milestone, version=version, message=message.strip(), created_by=by
@@ -113,12 +114,13 @@ def milestone_request_revision(*, milestone: Milestone, by: User, message: str) 
         )
     with transaction.atomic():
         contract, milestone = lock_milestone(milestone)
-        if by.pk != contract.client_id:
-            raise ContractError.refuse("not_the_client")
-        if milestone.status != MilestoneStatus.DELIVERED:
-            raise ContractError.refuse("wrong_state")
-        if milestone.revisions_used >= contract_terms(contract)["revision_limit"]:
-            raise ContractError.refuse("revision_limit")
+        left = contract_terms(contract)["revision_limit"] - milestone.revisions_used
+        check_allowed(
+            Action.REQUEST_REVISION,
+            role=role_of(contract, by),
+            contract=contract,
+            milestone=MilestoneState(status=milestone.status, revisions_left=left),
+        )
         latest = milestone.deliveries.order_by("-version").first()
         assert latest is not None
         request = RevisionRequest.objects.create(

@@ -11,8 +11,14 @@ from tsunagu.accounts.models import User
 from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import Dispute, DisputeStatus, Milestone, ProposalStatus
 from tsunagu.contracts.services.settlement import check_release_amount, settle
-from tsunagu.contracts.services.shared import contract_url, lock_milestone, move_milestone
-from tsunagu.contracts.states import ESCROWED, MilestoneStatus
+from tsunagu.contracts.services.shared import (
+    check_allowed,
+    contract_url,
+    lock_milestone,
+    move_milestone,
+    role_of,
+)
+from tsunagu.contracts.states import Action, MilestoneState, MilestoneStatus
 from tsunagu.notifications.services import notify
 
 
@@ -21,10 +27,12 @@ def dispute_open(*, milestone: Milestone, by: User, reason: str) -> Dispute:
         raise ValidationError({"reason": [_("Describe the problem in at most 5,000 characters.")]})
     with transaction.atomic():
         contract, milestone = lock_milestone(milestone)
-        if not contract.is_party(by.pk):
-            raise ContractError.refuse("not_a_party")
-        if milestone.status not in ESCROWED or milestone.status == MilestoneStatus.DISPUTED:
-            raise ContractError.refuse("wrong_state")
+        check_allowed(
+            Action.DISPUTE,
+            role=role_of(contract, by),
+            contract=contract,
+            milestone=MilestoneState(status=milestone.status),
+        )
         dispute = Dispute.objects.create(
             milestone=milestone,
             opened_by=by,

@@ -11,8 +11,14 @@ from django.utils.translation import gettext as _
 from tsunagu.accounts.models import User
 from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import Contract, Milestone
-from tsunagu.contracts.services.shared import contract_url, lock_milestone, move_milestone
-from tsunagu.contracts.states import ContractStatus, MilestoneStatus
+from tsunagu.contracts.services.shared import (
+    check_allowed,
+    contract_url,
+    lock_milestone,
+    move_milestone,
+    role_of,
+)
+from tsunagu.contracts.states import Action, MilestoneState, MilestoneStatus
 from tsunagu.ledger.models import AccountKind
 from tsunagu.ledger.services import (
     ErrorCode,
@@ -73,12 +79,12 @@ def milestone_fund_start(*, milestone: Milestone, by: User) -> Payment:
 
 
 def _check_fundable(contract: Contract, milestone: Milestone, by: User) -> None:
-    if by.pk != contract.client_id:
-        raise ContractError.refuse("not_the_client")
-    if contract.status != ContractStatus.ACTIVE or milestone.status != MilestoneStatus.UNFUNDED:
-        if milestone.status == MilestoneStatus.FUNDING:
-            raise ContractError.refuse("payment_in_progress")
-        raise ContractError.refuse("wrong_state")
+    check_allowed(
+        Action.FUND,
+        role=role_of(contract, by),
+        contract=contract,
+        milestone=MilestoneState(status=milestone.status),
+    )
 
 
 def _hold(

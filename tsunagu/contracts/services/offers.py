@@ -19,8 +19,14 @@ from tsunagu.audit.services import audit_record
 from tsunagu.contracts import fees
 from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import Contract, Milestone, Terms
-from tsunagu.contracts.services.shared import contract_url, lock_contract, move_contract
-from tsunagu.contracts.states import ContractStatus, MilestoneStatus
+from tsunagu.contracts.services.shared import (
+    check_allowed,
+    contract_url,
+    lock_contract,
+    move_contract,
+    role_of,
+)
+from tsunagu.contracts.states import Action, ContractStatus, MilestoneStatus
 from tsunagu.notifications.services import notify
 
 SUPPORTED_CURRENCIES = ("JPY",)
@@ -220,8 +226,7 @@ def _validate_offer(
 def contract_accept_terms(*, contract: Contract, by: User) -> Contract:
     with transaction.atomic():
         contract = lock_contract(contract.pk)
-        if by.pk != contract.worker_id:
-            raise ContractError.refuse("not_the_worker")
+        check_allowed(Action.ACCEPT_TERMS, role=role_of(contract, by), contract=contract)
         move_contract(contract, ContractStatus.ACTIVE, by=by, event="contract.terms_accepted")
         contract.accepted_at = timezone.now()
         contract.save(update_fields=["accepted_at"])
@@ -240,8 +245,7 @@ def contract_accept_terms(*, contract: Contract, by: User) -> Contract:
 def contract_decline(*, contract: Contract, by: User) -> Contract:
     with transaction.atomic():
         contract = lock_contract(contract.pk)
-        if by.pk != contract.worker_id:
-            raise ContractError.refuse("not_the_worker")
+        check_allowed(Action.DECLINE, role=role_of(contract, by), contract=contract)
         move_contract(contract, ContractStatus.DECLINED, by=by, event="contract.declined")
         contract.milestones.update(status=MilestoneStatus.CANCELLED, closed_at=timezone.now())
         notify(

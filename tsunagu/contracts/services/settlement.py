@@ -18,12 +18,21 @@ from tsunagu.contracts import fees
 from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import Contract, Milestone
 from tsunagu.contracts.services.shared import (
+    check_allowed,
     contract_terms,
     lock_milestone,
     move_contract,
     move_milestone,
+    role_of,
 )
-from tsunagu.contracts.states import FINAL, ContractStatus, MilestoneStatus
+from tsunagu.contracts.states import (
+    FINAL,
+    Action,
+    ContractStatus,
+    MilestoneState,
+    MilestoneStatus,
+    Role,
+)
 from tsunagu.ledger.models import AccountKind
 from tsunagu.ledger.services import (
     TransferKind,
@@ -43,10 +52,13 @@ def milestone_accept(
     worker is paid from escrow, less the platform fee and withholding tax."""
     with transaction.atomic():
         contract, milestone = lock_milestone(milestone)
-        if by is not None and by.pk != contract.client_id:
-            raise ContractError.refuse("not_the_client")
-        if milestone.status != MilestoneStatus.DELIVERED:
-            raise ContractError.refuse("wrong_state")
+        # The end of the inspection period accepts on the client's behalf.
+        check_allowed(
+            Action.ACCEPT,
+            role=Role.CLIENT if by is None else role_of(contract, by),
+            contract=contract,
+            milestone=MilestoneState(status=milestone.status),
+        )
         if by is None and (
             milestone.inspection_deadline is None
             or milestone.inspection_deadline > (now or timezone.now())
@@ -99,7 +111,7 @@ def settle(
         transfers_create(
             transfers=[
                 transfer(
-                    key=f"refund:m{milestone.pk}",
+                    key=milestone.transfer_key("refund"),
                     kind=TransferKind.VOID,
                     pending_key=milestone.hold_key,
                     amount=0,
@@ -130,14 +142,14 @@ def settle(
         worker_wallet = wallet_account(user_id=contract.worker_id, currency=contract.currency)
         transfers = [
             transfer(
-                key=f"release:m{milestone.pk}",
+                key=milestone.transfer_key("release"),
                 kind=TransferKind.POST,
                 pending_key=milestone.hold_key,
                 amount=split.gross,
                 reason="release",
             ),
             transfer(
-                key=f"pay:m{milestone.pk}",
+                key=milestone.transfer_key("pay"),
                 debit_account_id=escrow.pk,
                 credit_account_id=worker_wallet.pk,
                 amount=split.to_worker,
@@ -153,7 +165,7 @@ def settle(
                 account = platform_account(kind=kind, currency=contract.currency)
                 transfers.append(
                     transfer(
-                        key=f"{key}:m{milestone.pk}",
+                        key=milestone.transfer_key(key),
                         debit_account_id=escrow.pk,
                         credit_account_id=account.pk,
                         amount=amount,

@@ -10,7 +10,16 @@ from tsunagu.accounts.models import User
 from tsunagu.audit.services import audit_record
 from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import Contract, Milestone, Terms
-from tsunagu.contracts.states import CONTRACT_TRANSITIONS, MILESTONE_TRANSITIONS, can_move
+from tsunagu.contracts.states import (
+    CONTRACT_TRANSITIONS,
+    MILESTONE_TRANSITIONS,
+    Action,
+    ContractState,
+    MilestoneState,
+    Role,
+    can_move,
+    refusal,
+)
 
 
 def lock_contract(pk: int) -> Contract:
@@ -28,6 +37,25 @@ def lock_milestone(milestone: Milestone) -> tuple[Contract, Milestone]:
     locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
     locked.contract = contract
     return contract, locked
+
+
+def role_of(contract: Contract, user: User) -> Role:
+    return Role.of(client_id=contract.client_id, worker_id=contract.worker_id, user_id=user.pk)
+
+
+def check_allowed(
+    action: Action,
+    *,
+    role: Role,
+    contract: Contract,
+    milestone: MilestoneState | None = None,
+    milestone_statuses: tuple[str, ...] = (),
+) -> None:
+    """Refuse ``action`` with the code of its rule in ``states.refusal``, if it is not allowed."""
+    state = ContractState(status=contract.status, milestone_statuses=milestone_statuses)
+    code = refusal(action, role=role, contract=state, milestone=milestone)
+    if code is not None:
+        raise ContractError.refuse(code)
 
 
 def contract_terms(contract: Contract) -> dict[str, Any]:
