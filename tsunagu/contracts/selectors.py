@@ -7,13 +7,14 @@ here can still be refused by the service (another tab moved first) and the page 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
@@ -43,6 +44,7 @@ from tsunagu.contracts.states import (
 )
 from tsunagu.ledger.models import Transfer
 from tsunagu.ledger.selectors import wallet_find
+from tsunagu.payments.selectors import CauseLink
 from tsunagu.profiles.money import format_money
 
 PAGE_SIZE = 20
@@ -199,6 +201,21 @@ def delivery_file_for_viewer(*, pk: int, viewer: User) -> DeliveryFile:
     if not (contract.is_party(viewer.pk) or viewer.is_staff):
         raise Http404
     return item
+
+
+def milestone_causes(ids: Collection[str]) -> dict[str, CauseLink]:
+    """What wallet lines caused by these milestones were for (registered with payments)."""
+    pks = [int(i) for i in ids if i.isdigit()]
+    milestones = Milestone.objects.filter(pk__in=pks).select_related("contract") if pks else []
+    return {
+        str(m.pk): CauseLink(
+            contract_id=m.contract_id,
+            contract_title=m.contract.title,
+            milestone_title=m.title,
+            url=reverse("contracts:detail", args=[m.contract_id]),
+        )
+        for m in milestones
+    }
 
 
 def wallet_available(*, user_id: int, currency: str) -> int:
