@@ -1,8 +1,10 @@
 """Reads for the contract pages, the API and the admin: lists, one contract as a party sees it,
 its timeline in sentences, and which actions the viewer may take now (and why not).
 
-The services decide; what is computed here only explains the state to people. A button shown
-here can still be refused by the service (another tab moved first) and the page then says why.
+The buttons shown come from the same rules the services refuse with (``states.allowed_actions``)
+and the money split from the ledger transfers settlement made; what is computed here only
+explains the state to people. A button shown can still be refused by the service (another tab
+moved first) and the page then says why.
 """
 
 from __future__ import annotations
