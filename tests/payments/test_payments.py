@@ -17,7 +17,7 @@ from tsunagu.ledger.services import wallet_account
 from tsunagu.payments.models import BankAccount, Payment, PaymentStatus, WebhookEvent
 from tsunagu.payments.providers.sandbox import sign, webhook_body
 from tsunagu.payments.services import payment_execute, payments_recover
-from tsunagu.payments.wallet import payout_request, wallet_top_up_start
+from tsunagu.payments.wallet import payout_start, wallet_top_up_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -160,7 +160,7 @@ def test_payout_reserves_amount_and_fee_then_posts() -> None:
         account_number="1234567",
         holder_kana="ヤマダ タロウ",
     )
-    payment = payout_request(user=user, amount=5_000)
+    payment = payout_start(user=user, amount=5_000)
     assert wallet(user.pk).available == 10_000 - 5_000 - 250
     payment_execute(payment=payment)
     assert wallet(user.pk).balance == 10_000 - 5_250
@@ -177,7 +177,7 @@ def test_declined_payout_gives_the_money_back() -> None:
         account_number="1234567",
         holder_kana="ヤマダ タロウ",
     )
-    payment = payment_execute(payment=payout_request(user=user, amount=5_404))
+    payment = payment_execute(payment=payout_start(user=user, amount=5_404))
     assert payment.status == PaymentStatus.DECLINED
     assert wallet(user.pk).available == 10_000
     assert run_checks() == []
@@ -187,7 +187,7 @@ def test_payout_rules() -> None:
     user = UserFactory()
     give_balance(user, 2_000)
     with pytest.raises(ValidationError) as exc:
-        payout_request(user=user, amount=1_000)
+        payout_start(user=user, amount=1_000)
     assert "bank_account" in exc.value.message_dict
     BankAccount.objects.create(
         user=user,
@@ -197,9 +197,9 @@ def test_payout_rules() -> None:
         holder_kana="ヤマダ タロウ",
     )
     with pytest.raises(ValidationError):
-        payout_request(user=user, amount=999)  # below the minimum
+        payout_start(user=user, amount=999)  # below the minimum
     with pytest.raises(ValidationError):
-        payout_request(user=user, amount=1_800)  # 1,800 + 250 fee > 2,000
+        payout_start(user=user, amount=1_800)  # 1,800 + 250 fee > 2,000
     assert Payment.objects.count() == 0
     assert wallet(user.pk).available == 2_000
 

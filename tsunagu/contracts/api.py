@@ -1,27 +1,25 @@
 """/api/v1/contracts: the caller's contracts and every action on them.
 
 The same services and selectors as the pages. Only the two parties reach a contract (404 for
-anyone else). A refusal of the domain answers with its stable code: 403 when the caller is the
-wrong party, 409 when the contract's stage does not allow it; bad values answer 422 with the
-fields they concern.
+anyone else). A refusal of the domain (a ``ContractError``) is answered by the API's one error
+handler with its stable code: 403 when the caller is the wrong party, 409 when the contract's
+stage does not allow it; bad values answer 422 with the fields they concern.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
 from tsunagu.accounts.models import User
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.errors import ApiError
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.contracts import selectors, services
-from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import Contract, Delivery, Dispute, Milestone, RevisionRequest
 from tsunagu.contracts.schemas import (
     ContractListOut,
@@ -39,46 +37,15 @@ from tsunagu.contracts.schemas import (
     ReasonIn,
     RevisionOut,
 )
-from tsunagu.payments.services import payment_execute
 from tsunagu.profiles.models import Profile
 
 router = Router(tags=["contracts"])
 
 ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422, 429): ErrorOut}
-FORBIDDEN_CODES = frozenset({"not_a_party", "not_the_client", "not_the_worker", "not_staff"})
-
-T = TypeVar("T")
 
 
 class ListFilters(Schema):
     page: int = 1
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _call(action: Callable[[], T]) -> T:
-    """Run a service; its refusals become the API's error answers, and nothing has changed."""
-    try:
-        return action()
-    except ContractError as exc:
-        status = 403 if exc.code in FORBIDDEN_CODES else 409
-        raise ApiError(exc.code, str(exc.message), status=status) from exc
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            errors = [
-                {"field": field, "message": str(message)}
-                for field, messages in exc.message_dict.items()
-                for message in messages
-            ]
-        else:
-            errors = [{"field": "", "message": str(m)} for m in exc.messages]
-        raise ApiError(
-            "invalid", _("Some of the values sent are not valid."), status=422, errors=errors
-        ) from exc
 
 
 def _milestone(milestone: Milestone) -> MilestoneOut:
@@ -121,7 +88,7 @@ def _contract_out(pk: int, viewer: User) -> ContractOut:
     contract = selectors.contracts_for_user(user_id=viewer.pk).select_related("terms").filter(pk=pk)
     found = contract.first()
     if found is None:
-        raise ApiError("not_found", _("Not found."), status=404)
+        raise Http404
     return ContractOut(
         **_summary_fields(found, viewer.pk),
         accepted_at=found.accepted_at,
@@ -132,7 +99,7 @@ def _contract_out(pk: int, viewer: User) -> ContractOut:
 
 
 def _party_contract(request: HttpRequest, contract_id: int) -> Contract:
-    return selectors.contract_for_party(pk=contract_id, viewer=_user(request))
+    return selectors.contract_for_party(pk=contract_id, viewer=signed_in_user(request))
 
 
 def _party_milestone(
@@ -152,7 +119,7 @@ def _refreshed(milestone: Milestone) -> MilestoneOut:
 
 @router.get("", response={200: ContractListOut, **ERRORS}, summary="My contracts")
 def list_contracts(request: HttpRequest, filters: Query[ListFilters]) -> Any:
-    user = _user(request)
+    user = signed_in_user(request)
     page = selectors.contract_page(user_id=user.pk, page_number=max(filters.page, 1))
     return ContractListOut(
         count=page.paginator.count,
@@ -164,7 +131,7 @@ def list_contracts(request: HttpRequest, filters: Query[ListFilters]) -> Any:
 
 @router.get("/{int:contract_id}", response={200: ContractOut, **ERRORS}, summary="A contract")
 def get_contract(request: HttpRequest, contract_id: int) -> Any:
-    return _contract_out(contract_id, _user(request))
+    return _contract_out(contract_id, signed_in_user(request))
 
 
 # --- offer and terms ---------------------------------------------------------------------------
@@ -172,7 +139,7 @@ def get_contract(request: HttpRequest, contract_id: int) -> Any:
 
 @router.post("", response={201: ContractOut, **ERRORS}, summary="Offer a contract to a worker")
 def offer_contract(request: HttpRequest, payload: OfferIn) -> Any:
-    client = _user(request)
+    client = signed_in_user(request)
     profile = Profile.objects.select_related("user").filter(pk=payload.worker_profile_id).first()
     if profile is None:
         raise ApiError(
@@ -181,22 +148,20 @@ def offer_contract(request: HttpRequest, payload: OfferIn) -> Any:
             status=422,
             errors=[{"field": "worker_profile_id", "message": _("There is no such worker.")}],
         )
-    contract = _call(
-        lambda: services.contract_offer(
-            client=client,
-            worker=profile.user,
-            title=payload.title,
-            description=payload.description,
-            deliverables=payload.deliverables,
-            milestones=[
-                services.MilestoneInput(title=m.title, amount=m.amount, due_date=m.due_date)
-                for m in payload.milestones
-            ],
-            payment_due=payload.payment_due,
-            inspection_days=payload.inspection_days,
-            revision_limit=payload.revision_limit,
-            withholding_category=payload.withholding_category,
-        )
+    contract = services.contract_offer(
+        client=client,
+        worker=profile.user,
+        title=payload.title,
+        description=payload.description,
+        deliverables=payload.deliverables,
+        milestones=[
+            services.MilestoneInput(title=m.title, amount=m.amount, due_date=m.due_date)
+            for m in payload.milestones
+        ],
+        payment_due=payload.payment_due,
+        inspection_days=payload.inspection_days,
+        revision_limit=payload.revision_limit,
+        withholding_category=payload.withholding_category,
     )
     return Status(201, _contract_out(contract.pk, client))
 
@@ -208,8 +173,8 @@ def offer_contract(request: HttpRequest, payload: OfferIn) -> Any:
 )
 def accept_terms(request: HttpRequest, contract_id: int) -> Any:
     contract = _party_contract(request, contract_id)
-    _call(lambda: services.contract_accept_terms(contract=contract, by=_user(request)))
-    return _contract_out(contract.pk, _user(request))
+    services.contract_accept_terms(contract=contract, by=signed_in_user(request))
+    return _contract_out(contract.pk, signed_in_user(request))
 
 
 @router.post(
@@ -219,8 +184,8 @@ def accept_terms(request: HttpRequest, contract_id: int) -> Any:
 )
 def decline(request: HttpRequest, contract_id: int) -> Any:
     contract = _party_contract(request, contract_id)
-    _call(lambda: services.contract_decline(contract=contract, by=_user(request)))
-    return _contract_out(contract.pk, _user(request))
+    services.contract_decline(contract=contract, by=signed_in_user(request))
+    return _contract_out(contract.pk, signed_in_user(request))
 
 
 @router.post(
@@ -230,8 +195,8 @@ def decline(request: HttpRequest, contract_id: int) -> Any:
 )
 def cancel(request: HttpRequest, contract_id: int) -> Any:
     contract = _party_contract(request, contract_id)
-    _call(lambda: services.contract_cancel(contract=contract, by=_user(request)))
-    return _contract_out(contract.pk, _user(request))
+    services.contract_cancel(contract=contract, by=signed_in_user(request))
+    return _contract_out(contract.pk, signed_in_user(request))
 
 
 # --- milestones ----------------------------------------------------------------------------------
@@ -244,13 +209,11 @@ def cancel(request: HttpRequest, contract_id: int) -> Any:
 )
 def fund(request: HttpRequest, contract_id: int, milestone_id: int, payload: FundIn) -> Any:
     _, milestone = _party_milestone(request, contract_id, milestone_id)
-    by = _user(request)
+    by = signed_in_user(request)
     if payload.method == "wallet":
-        _call(lambda: services.milestone_fund_from_wallet(milestone=milestone, by=by))
+        services.milestone_fund_from_wallet(milestone=milestone, by=by)
         return FundOut(milestone=_refreshed(milestone), payment=None)
-    payment = _call(lambda: services.milestone_fund_start(milestone=milestone, by=by))
-    # The service has committed; the provider is asked with no lock held.
-    payment = payment_execute(payment=payment)
+    payment = services.milestone_fund_by_card(milestone=milestone, by=by)
     return FundOut(
         milestone=_refreshed(milestone),
         payment=PaymentOut(
@@ -275,10 +238,8 @@ def deliver(
     files: File[list[UploadedFile]],
 ) -> Any:
     _, milestone = _party_milestone(request, contract_id, milestone_id)
-    delivery = _call(
-        lambda: services.delivery_submit(
-            milestone=milestone, by=_user(request), message=message, files=files
-        )
+    delivery = services.delivery_submit(
+        milestone=milestone, by=signed_in_user(request), message=message, files=files
     )
     return Status(201, _delivery(delivery))
 
@@ -311,10 +272,8 @@ def request_revision(
     request: HttpRequest, contract_id: int, milestone_id: int, payload: MessageIn
 ) -> Any:
     _, milestone = _party_milestone(request, contract_id, milestone_id)
-    revision: RevisionRequest = _call(
-        lambda: services.milestone_request_revision(
-            milestone=milestone, by=_user(request), message=payload.message
-        )
+    revision: RevisionRequest = services.milestone_request_revision(
+        milestone=milestone, by=signed_in_user(request), message=payload.message
     )
     return Status(
         201, RevisionOut(id=revision.pk, message=revision.message, created_at=revision.created_at)
@@ -328,7 +287,7 @@ def request_revision(
 )
 def accept(request: HttpRequest, contract_id: int, milestone_id: int) -> Any:
     _, milestone = _party_milestone(request, contract_id, milestone_id)
-    _call(lambda: services.milestone_accept(milestone=milestone, by=_user(request)))
+    services.milestone_accept(milestone=milestone, by=signed_in_user(request))
     return _refreshed(milestone)
 
 
@@ -341,8 +300,8 @@ def open_dispute(
     request: HttpRequest, contract_id: int, milestone_id: int, payload: ReasonIn
 ) -> Any:
     _, milestone = _party_milestone(request, contract_id, milestone_id)
-    dispute: Dispute = _call(
-        lambda: services.dispute_open(milestone=milestone, by=_user(request), reason=payload.reason)
+    dispute: Dispute = services.dispute_open(
+        milestone=milestone, by=signed_in_user(request), reason=payload.reason
     )
     return Status(
         201,

@@ -8,4 +8,10 @@ class ContractsConfig(AppConfig):
     verbose_name = _("contracts")
 
     def ready(self) -> None:
-        from tsunagu.contracts import checks, timers  # noqa: F401  (periodic timers, ledger checks)
+        # checks: the escrow's part of the ledger check; timers: auto-acceptance; services: what a
+        # card payment for a milestone does when it settles.
+        from tsunagu.contracts import checks, selectors, services, timers  # noqa: F401
+        from tsunagu.payments.selectors import register_cause
+
+        # The wallet's history asks what a milestone's money was for.
+        register_cause("milestone", selectors.milestone_causes)

@@ -48,6 +48,10 @@ class Contract(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_offered(self) -> bool:
+        return self.status == ContractStatus.OFFERED
+
     def is_party(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in (self.client_id, self.worker_id)
 
@@ -117,13 +121,29 @@ class Milestone(models.Model):
         return self.title
 
     @property
+    def is_delivered(self) -> bool:
+        return self.status == MilestoneStatus.DELIVERED
+
+    @property
+    def is_revision_requested(self) -> bool:
+        return self.status == MilestoneStatus.REVISION_REQUESTED
+
+    @property
+    def is_refunded(self) -> bool:
+        return self.status == MilestoneStatus.REFUNDED
+
+    @property
     def gross(self) -> int:
         """What the client pays into escrow: the fee plus consumption tax."""
         return self.amount + self.tax
 
     @property
     def hold_key(self) -> str:
-        return f"fund:m{self.pk}"
+        return self.transfer_key("fund")
+
+    def transfer_key(self, part: str) -> str:
+        """The ledger key of this milestone's transfer ``part`` (fund, release, pay, fee…)."""
+        return f"{part}:m{self.pk}"
 
 
 class Delivery(models.Model):
@@ -224,6 +244,10 @@ class CancellationRequest(models.Model):
     def __str__(self) -> str:
         return f"cancellation of {self.milestone}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProposalStatus.OPEN
+
 
 class DisputeStatus(models.TextChoices):
     OPEN = "open", _("waiting for staff")
@@ -262,3 +286,11 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"dispute on {self.milestone}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DisputeStatus.OPEN
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == DisputeStatus.DECIDED

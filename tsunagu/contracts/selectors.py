@@ -1,24 +1,26 @@
 """Reads for the contract pages, the API and the admin: lists, one contract as a party sees it,
 its timeline in sentences, and which actions the viewer may take now (and why not).
 
-The services decide; what is computed here only explains the state to people. A button shown
-here can still be refused by the service (another tab moved first) and the page then says why.
+The buttons shown come from the same rules the services refuse with (``states.allowed_actions``)
+and the money split from the ledger transfers settlement made; what is computed here only
+explains the state to people. A button shown can still be refused by the service (another tab
+moved first) and the page then says why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.models import AuditEvent
-from tsunagu.contracts import fees
 from tsunagu.contracts.models import (
     CancellationRequest,
     Contract,
@@ -30,19 +32,26 @@ from tsunagu.contracts.models import (
     ProposalStatus,
     RevisionRequest,
 )
-from tsunagu.contracts.states import ESCROWED, FINAL, ContractStatus, MilestoneStatus
+from tsunagu.contracts.states import (
+    FINAL,
+    PAID,
+    Action,
+    ContractState,
+    ContractStatus,
+    MilestoneState,
+    MilestoneStatus,
+    Role,
+    allowed_actions,
+    refusal,
+)
+from tsunagu.ledger.models import Transfer
 from tsunagu.ledger.selectors import wallet_find
+from tsunagu.payments.selectors import CauseLink
 from tsunagu.profiles.money import format_money
 
 PAGE_SIZE = 20
-SETTLE_EVENTS = frozenset(
-    {
-        "milestone.accepted",
-        "milestone.auto_accepted",
-        "milestone.cancelled_by_agreement",
-        "dispute.decided",
-    }
-)
+# The ledger transfers settlement makes out of escrow for one milestone (see ``Split``).
+SPLIT_PARTS = ("release", "pay", "fee", "withholding")
 STATUS_BADGES = {
     ContractStatus.OFFERED: "badge-pending",
     ContractStatus.ACTIVE: "badge-ok",
@@ -196,6 +205,21 @@ def delivery_file_for_viewer(*, pk: int, viewer: User) -> DeliveryFile:
     return item
 
 
+def milestone_causes(ids: Collection[str]) -> dict[str, CauseLink]:
+    """What wallet lines caused by these milestones were for (registered with payments)."""
+    pks = [int(i) for i in ids if i.isdigit()]
+    milestones = Milestone.objects.filter(pk__in=pks).select_related("contract") if pks else []
+    return {
+        str(m.pk): CauseLink(
+            contract_id=m.contract_id,
+            contract_title=m.contract.title,
+            milestone_title=m.title,
+            url=reverse("contracts:detail", args=[m.contract_id]),
+        )
+        for m in milestones
+    }
+
+
 def wallet_available(*, user_id: int, currency: str) -> int:
     """The balance a client can fund from, without opening an account just to read it."""
     account = wallet_find(user_id=user_id, currency=currency)
@@ -291,69 +315,52 @@ def contract_view(*, contract: Contract, viewer: User) -> ContractView:
         .order_by("created_at", "id")
     )
     terms: dict[str, Any] = contract.terms.data
-    is_client = viewer.pk == contract.client_id
-    is_worker = viewer.pk == contract.worker_id
-    notes = _settle_notes(events)
+    role = Role.of(client_id=contract.client_id, worker_id=contract.worker_id, user_id=viewer.pk)
+    statuses = [m.status for m in milestones]
+    state = ContractState(status=contract.status, milestone_statuses=tuple(statuses))
     declines = _decline_codes(events)
-    views = []
-    released_before = 0
-    for milestone in sorted(milestones, key=lambda m: (m.closed_at is None, m.closed_at, m.pk)):
-        # Recomputing a split needs what the contract released before it, in closing order.
-        split = _split(milestone, notes.get(milestone.pk), terms, released_before)
-        released_before += milestone.released_amount
-        views.append(
-            MilestoneView(
-                milestone=milestone,
-                deliveries=list(milestone.deliveries.all()),
-                revisions=list(milestone.revision_requests.all()),
-                cancellations=list(milestone.cancellations.all()),
-                disputes=list(milestone.disputes.all()),
-                split=split,
-                actions=_actions(contract, milestone, terms, is_client, is_worker),
-                decline_code=(
-                    declines.get(milestone.pk, "")
-                    if milestone.status == MilestoneStatus.UNFUNDED
-                    else ""
-                ),
-            )
+    splits = _splits(milestones)
+    views = [
+        MilestoneView(
+            milestone=milestone,
+            deliveries=list(milestone.deliveries.all()),
+            revisions=list(milestone.revision_requests.all()),
+            cancellations=list(milestone.cancellations.all()),
+            disputes=list(milestone.disputes.all()),
+            split=splits.get(milestone.pk),
+            actions=_actions(state, milestone, terms, role),
+            decline_code=(
+                declines.get(milestone.pk, "")
+                if milestone.status == MilestoneStatus.UNFUNDED
+                else ""
+            ),
         )
-    views.sort(key=lambda v: v.milestone.position)
+        for milestone in milestones
+    ]
     titles = {m.pk: m.title for m in milestones}
     names = {
         contract.client_id: contract.client.profile.display_name,
         contract.worker_id: contract.worker.profile.display_name,
     }
     timeline = [TimelineEntry(event=e, text=event_sentence(e, titles, names)) for e in events]
-    statuses = [m.status for m in milestones]
+    allowed = allowed_actions(state, None, role)
     return ContractView(
         contract=contract,
         terms=terms,
-        viewer_is_client=is_client,
-        viewer_is_worker=is_worker,
+        viewer_is_client=role is Role.CLIENT,
+        viewer_is_worker=role is Role.WORKER,
         milestones=views,
         timeline=timeline,
-        can_accept_terms=is_worker and contract.status == ContractStatus.OFFERED,
-        can_cancel=(is_client or is_worker)
-        and contract.status in (ContractStatus.OFFERED, ContractStatus.ACTIVE)
-        and not any(s in ESCROWED or s == MilestoneStatus.FUNDING for s in statuses),
+        can_accept_terms=Action.ACCEPT_TERMS in allowed,
+        can_cancel=Action.CANCEL in allowed,
         balance=(
             wallet_available(user_id=contract.client_id, currency=contract.currency)
-            if is_client and MilestoneStatus.UNFUNDED in statuses
+            if role is Role.CLIENT and MilestoneStatus.UNFUNDED in statuses
             else None
         ),
         gross_total=sum(m.gross for m in milestones),
         polling=MilestoneStatus.FUNDING in statuses,
     )
-
-
-def _settle_notes(events: Iterable[AuditEvent]) -> dict[int, dict[str, Any]]:
-    notes = {}
-    for event in events:
-        if event.event in SETTLE_EVENTS and isinstance(event.after, dict):
-            milestone_pk = event.after.get("milestone")
-            if isinstance(milestone_pk, int):
-                notes[milestone_pk] = event.after
-    return notes
 
 
 def _decline_codes(events: Iterable[AuditEvent]) -> dict[int, str]:
@@ -370,89 +377,97 @@ def _decline_codes(events: Iterable[AuditEvent]) -> dict[int, str]:
     return codes
 
 
-def _split(
-    milestone: Milestone,
-    note: dict[str, Any] | None,
-    terms: dict[str, Any],
-    released_before: int,
-) -> Split | None:
-    if milestone.status not in (MilestoneStatus.RELEASED, MilestoneStatus.SETTLED):
+def can_answer_terms(*, contract: Contract, viewer: User) -> bool:
+    """Whether ``viewer`` may accept (or decline) the offered terms now."""
+    role = Role.of(client_id=contract.client_id, worker_id=contract.worker_id, user_id=viewer.pk)
+    state = ContractState(status=contract.status)
+    return refusal(Action.ACCEPT_TERMS, role=role, contract=state) is None
+
+
+def _splits(milestones: Sequence[Milestone]) -> dict[int, Split]:
+    """How each closed milestone's escrow was split, as settlement moved it in the ledger.
+
+    One query for all released or settled milestones (none when there are none); a refunded
+    milestone returned its whole gross.
+    """
+    paid = [m for m in milestones if m.status in PAID]
+    keys = {m.transfer_key(part): m.pk for m in paid for part in SPLIT_PARTS}
+    moved: dict[int, dict[str, int]] = {m.pk: {} for m in paid}
+    if keys:
+        for key, amount in Transfer.objects.filter(key__in=keys).values_list("key", "amount"):
+            moved[keys[key]][key.split(":", 1)[0]] = amount
+    splits = {}
+    for milestone in milestones:
         if milestone.status == MilestoneStatus.REFUNDED:
-            return Split(
+            splits[milestone.pk] = Split(
                 gross=0, platform_fee=0, withholding=0, to_worker=0, refunded=milestone.gross
             )
-        return None
-    if note is not None and "to_worker" in note:
-        gross = int(note["gross"])
-        return Split(
-            gross=gross,
-            platform_fee=int(note["platform_fee"]),
-            withholding=int(note["withholding"]),
-            to_worker=int(note["to_worker"]),
-            refunded=milestone.gross - gross,
-        )
-    amount = milestone.released_amount
-    tax = milestone.tax if amount == milestone.amount else fees.consumption_tax(amount)
-    release = fees.release_split(
-        amount=amount,
-        tax=tax,
-        already_released=released_before,
-        withholding_applies=bool(terms.get("withholding_applies")),
-    )
-    return Split(
-        gross=release.gross,
-        platform_fee=release.platform_fee,
-        withholding=release.withholding,
-        to_worker=release.to_worker,
-        refunded=milestone.gross - release.gross,
-    )
+        elif milestone.pk in moved:
+            parts = moved[milestone.pk]
+            gross = parts.get("release", 0)
+            splits[milestone.pk] = Split(
+                gross=gross,
+                platform_fee=parts.get("fee", 0),
+                withholding=parts.get("withholding", 0),
+                to_worker=parts.get("pay", 0),
+                refunded=milestone.gross - gross,
+            )
+    return splits
 
 
 def _actions(
-    contract: Contract,
-    milestone: Milestone,
-    terms: dict[str, Any],
-    is_client: bool,
-    is_worker: bool,
+    contract: ContractState, milestone: Milestone, terms: dict[str, Any], role: Role
 ) -> MilestoneActions:
-    actions = MilestoneActions()
-    status = milestone.status
-    active = contract.status == ContractStatus.ACTIVE
+    """The buttons the page shows, from the rules the services refuse with, and why not."""
     open_cancellation = any(c.status == ProposalStatus.OPEN for c in milestone.cancellations.all())
-    actions.revisions_left = max(0, int(terms.get("revision_limit", 0)) - milestone.revisions_used)
-    if not (is_client or is_worker):
-        return actions
+    revisions_left = int(terms.get("revision_limit", 0)) - milestone.revisions_used
+    state = MilestoneState(
+        status=milestone.status,
+        revisions_left=revisions_left,
+        open_cancellation=open_cancellation,
+    )
+    allowed = allowed_actions(contract, state, role)
+    return MilestoneActions(
+        can_fund=Action.FUND in allowed,
+        can_deliver=Action.DELIVER in allowed,
+        can_request_revision=Action.REQUEST_REVISION in allowed,
+        can_accept=Action.ACCEPT in allowed,
+        can_propose_cancellation=Action.PROPOSE_CANCELLATION in allowed,
+        can_dispute=Action.DISPUTE in allowed,
+        revisions_left=max(0, revisions_left),
+        reasons=_reasons(contract, state, role),
+    )
+
+
+def _reasons(contract: ContractState, milestone: MilestoneState, role: Role) -> list[str]:
+    """Why an expected step is not possible yet, said to the party looking at the page."""
+    if not role.is_party:
+        return []
     if contract.status == ContractStatus.OFFERED:
-        actions.reasons.append(
-            _("Work starts once the worker accepts the terms and the client funds the escrow.")
-        )
-        return actions
-    if status in FINAL or not active:
-        return actions
-    if is_client:
-        actions.can_fund = status == MilestoneStatus.UNFUNDED
-        actions.can_accept = status == MilestoneStatus.DELIVERED
-        actions.can_request_revision = (
-            status == MilestoneStatus.DELIVERED and actions.revisions_left > 0
-        )
-        if status == MilestoneStatus.DELIVERED and actions.revisions_left == 0:
-            actions.reasons.append(_("The revision requests agreed in the terms have been used."))
+        return [_("Work starts once the worker accepts the terms and the client funds the escrow.")]
+    status = milestone.status
+    if status in FINAL or contract.status != ContractStatus.ACTIVE:
+        return []
+
+    def refused(action: Action) -> str | None:
+        return refusal(action, role=role, contract=contract, milestone=milestone)
+
+    reasons = []
+    if role is Role.CLIENT:
+        if refused(Action.REQUEST_REVISION) == "revision_limit":
+            reasons.append(_("The revision requests agreed in the terms have been used."))
         if status in (MilestoneStatus.FUNDED, MilestoneStatus.REVISION_REQUESTED):
-            actions.reasons.append(_("Inspection becomes possible once the worker delivers."))
-    if is_worker:
-        actions.can_deliver = status in (MilestoneStatus.FUNDED, MilestoneStatus.REVISION_REQUESTED)
-        if status in (MilestoneStatus.UNFUNDED, MilestoneStatus.FUNDING):
-            actions.reasons.append(_("Delivery becomes possible once the client funds the escrow."))
+            reasons.append(_("Inspection becomes possible once the worker delivers."))
+    if role is Role.WORKER:
+        if refused(Action.DELIVER) == "not_funded":
+            reasons.append(_("Delivery becomes possible once the client funds the escrow."))
         if status == MilestoneStatus.DELIVERED:
-            actions.reasons.append(_("The client is inspecting your delivery."))
+            reasons.append(_("The client is inspecting your delivery."))
     if status == MilestoneStatus.FUNDING:
-        actions.reasons.append(_("The card payment is being processed."))
-    in_escrow = status in ESCROWED and status != MilestoneStatus.DISPUTED
-    actions.can_dispute = in_escrow
-    actions.can_propose_cancellation = in_escrow and not open_cancellation
+        reasons.append(_("The card payment is being processed."))
     if status == MilestoneStatus.DISPUTED:
-        actions.reasons.append(_("Staff are reviewing the dispute and will decide."))
-    return actions
+        reasons.append(_("Staff are reviewing the dispute and will decide."))
+    return reasons
 
 
 # --- timeline ------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 Each action is a small POST view that calls one service and goes back to the contract page with
 a message; a refusal (a ContractError or a ValidationError) changes nothing and says why.
-Nothing here runs in a transaction of its own, so a card payment is executed after the service
-that started it has committed, with no lock held while the provider answers.
+Nothing here runs in a transaction of its own: paying by card (``milestone_fund_by_card``)
+commits before it asks the provider, and must not be wrapped in one.
 """
 
 from __future__ import annotations
@@ -19,20 +19,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tsunagu.accounts.models import User
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.contracts import forms, selectors, services
 from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import CancellationRequest, Contract, Milestone
 from tsunagu.payments.models import PaymentStatus
-from tsunagu.payments.services import payment_execute
 from tsunagu.profiles.models import Profile
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
 
 # --- list ----------------------------------------------------------------------------------------
 
@@ -40,7 +32,7 @@ def _user(request: HttpRequest) -> User:
 @login_required
 @require_GET
 def contract_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     page = selectors.contract_page(user_id=user.pk, page_number=request.GET.get("page"))
     rows = [
         {
@@ -71,7 +63,7 @@ def _worker_profile(request: HttpRequest, profile_pk: int | None) -> Profile | N
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer(request: HttpRequest, profile_pk: int | None = None) -> HttpResponse:
-    client = _user(request)
+    client = signed_in_user(request)
     profile = _worker_profile(request, profile_pk)
     if profile is None:
         messages.info(request, _("Open the profile of the worker you want to send an offer to."))
@@ -111,7 +103,7 @@ def offer(request: HttpRequest, profile_pk: int | None = None) -> HttpResponse:
                     withholding_category=data["withholding_category"],
                 )
             except ContractError as exc:
-                form.add_error(None, str(exc.message))
+                form.add_error(None, exc.message)
             except ValidationError as exc:
                 forms.add_service_errors(form, formset, exc)
             else:
@@ -160,7 +152,7 @@ def offer_estimate(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_viewer(pk=pk, viewer=_user(request))
+    contract = selectors.contract_for_viewer(pk=pk, viewer=signed_in_user(request))
     return _detail_page(request, contract)
 
 
@@ -171,7 +163,7 @@ def _detail_page(
     failed: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    view = selectors.contract_view(contract=contract, viewer=_user(request))
+    view = selectors.contract_view(contract=contract, viewer=signed_in_user(request))
     context = {
         "view": view,
         "contract": contract,
@@ -188,7 +180,8 @@ def _detail_page(
 @login_required
 @require_GET
 def contract_terms(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_viewer(pk=pk, viewer=_user(request))
+    viewer = signed_in_user(request)
+    contract = selectors.contract_for_viewer(pk=pk, viewer=viewer)
     terms = contract.terms
     return render(
         request,
@@ -197,7 +190,7 @@ def contract_terms(request: HttpRequest, pk: int) -> HttpResponse:
             "contract": contract,
             "terms": terms.data,
             "sha256": terms.sha256,
-            "can_answer": contract.worker_id == request.user.pk and contract.status == "offered",
+            "can_answer": selectors.can_answer_terms(contract=contract, viewer=viewer),
         },
     )
 
@@ -206,7 +199,7 @@ def contract_terms(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def delivery_file(request: HttpRequest, pk: int) -> FileResponse:
     """A delivered file, for the two parties and staff; everyone else gets 404."""
-    item = selectors.delivery_file_for_viewer(pk=pk, viewer=_user(request))
+    item = selectors.delivery_file_for_viewer(pk=pk, viewer=signed_in_user(request))
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
@@ -230,7 +223,7 @@ def _done(request: HttpRequest, contract: Contract, message: str) -> HttpRespons
 
 
 def _refused(request: HttpRequest, contract: Contract, exc: ContractError) -> HttpResponse:
-    messages.error(request, str(exc.message))
+    messages.error(request, exc.message)
     return redirect("contracts:detail", contract.pk)
 
 
@@ -277,7 +270,7 @@ def _run(
 
 
 def _party_contract(request: HttpRequest, pk: int) -> Contract:
-    return selectors.contract_for_party(pk=pk, viewer=_user(request))
+    return selectors.contract_for_party(pk=pk, viewer=signed_in_user(request))
 
 
 def _party_milestone(
@@ -294,7 +287,7 @@ def accept_terms(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         contract,
-        lambda: services.contract_accept_terms(contract=contract, by=_user(request)),
+        lambda: services.contract_accept_terms(contract=contract, by=signed_in_user(request)),
         _("You accepted the terms. Work starts once the client funds the escrow."),
     )
 
@@ -306,7 +299,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         contract,
-        lambda: services.contract_decline(contract=contract, by=_user(request)),
+        lambda: services.contract_decline(contract=contract, by=signed_in_user(request)),
         _("You declined the offer."),
     )
 
@@ -318,7 +311,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         contract,
-        lambda: services.contract_cancel(contract=contract, by=_user(request)),
+        lambda: services.contract_cancel(contract=contract, by=signed_in_user(request)),
         _("The contract was cancelled. Nothing was charged."),
     )
 
@@ -328,7 +321,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def fund(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
     contract, milestone = _party_milestone(request, pk, milestone_pk)
     method = request.POST.get("method")
-    by = _user(request)
+    by = signed_in_user(request)
     if method == "wallet":
         return _run(
             request,
@@ -341,11 +334,9 @@ def fund(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
         messages.error(request, _("Choose to pay from your balance or by card."))
         return redirect("contracts:detail", contract.pk)
     try:
-        payment = services.milestone_fund_start(milestone=milestone, by=by)
+        payment = services.milestone_fund_by_card(milestone=milestone, by=by)
     except ContractError as exc:
         return _refused(request, contract, exc)
-    # The service has committed; the provider is asked with no lock held.
-    payment = payment_execute(payment=payment)
     if payment.status == PaymentStatus.SUCCEEDED:
         messages.success(
             request,
@@ -380,7 +371,7 @@ def deliver(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
         contract,
         lambda: services.delivery_submit(
             milestone=milestone,
-            by=_user(request),
+            by=signed_in_user(request),
             message=form.cleaned_data["message"],
             files=files,
         ),
@@ -399,7 +390,7 @@ def request_revision(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
         request,
         contract,
         lambda: services.milestone_request_revision(
-            milestone=milestone, by=_user(request), message=request.POST.get("message", "")
+            milestone=milestone, by=signed_in_user(request), message=request.POST.get("message", "")
         ),
         _("Your revision request was sent to the worker."),
         action="revision",
@@ -414,7 +405,7 @@ def accept(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
     return _run(
         request,
         contract,
-        lambda: services.milestone_accept(milestone=milestone, by=_user(request)),
+        lambda: services.milestone_accept(milestone=milestone, by=signed_in_user(request)),
         _("You accepted %(milestone)s. The worker has been paid from the escrow.")
         % {"milestone": milestone.title},
     )
@@ -435,7 +426,7 @@ def cancellation_propose(request: HttpRequest, pk: int, milestone_pk: int) -> Ht
         contract,
         lambda: services.cancellation_propose(
             milestone=milestone,
-            by=_user(request),
+            by=signed_in_user(request),
             release_amount=form.cleaned_data["release_amount"],
             reason=form.cleaned_data["reason"],
         ),
@@ -461,7 +452,9 @@ def cancellation_respond(request: HttpRequest, pk: int, request_pk: int) -> Http
     return _run(
         request,
         contract,
-        lambda: services.cancellation_respond(request=item, by=_user(request), accept=agree),
+        lambda: services.cancellation_respond(
+            request=item, by=signed_in_user(request), accept=agree
+        ),
         _("You agreed to the cancellation.") if agree else _("You declined the cancellation."),
     )
 
@@ -473,7 +466,7 @@ def cancellation_withdraw(request: HttpRequest, pk: int, request_pk: int) -> Htt
     return _run(
         request,
         contract,
-        lambda: services.cancellation_withdraw(request=item, by=_user(request)),
+        lambda: services.cancellation_withdraw(request=item, by=signed_in_user(request)),
         _("You withdrew your cancellation proposal."),
     )
 
@@ -486,7 +479,7 @@ def dispute_open(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRespon
         request,
         contract,
         lambda: services.dispute_open(
-            milestone=milestone, by=_user(request), reason=request.POST.get("reason", "")
+            milestone=milestone, by=signed_in_user(request), reason=request.POST.get("reason", "")
         ),
         _("The dispute was opened. Staff will review the contract and decide."),
         action="dispute",

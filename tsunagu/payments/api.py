@@ -1,7 +1,7 @@
 """/api/v1/wallet: the caller's balance and history, top-ups, payouts and bank account.
 
-The same wallet functions as the pages; the provider is called by ``payment_execute`` outside
-any transaction (ninja does not wrap routes in one).
+The same wallet functions as the pages; ``wallet_top_up`` and ``payout_request`` commit before
+they ask the provider, so the routes run outside any transaction (ninja does not wrap them).
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.errors import ApiError
 from tsunagu.api.schemas import ErrorOut
-from tsunagu.payments import selectors
+from tsunagu.core.errors import field_errors
+from tsunagu.payments import selectors, wallet
 from tsunagu.payments.forms import BankAccountForm
 from tsunagu.payments.models import BankAccount, Payment
 from tsunagu.payments.schemas import (
@@ -27,8 +29,6 @@ from tsunagu.payments.schemas import (
     PaymentOut,
     WalletOut,
 )
-from tsunagu.payments.services import payment_execute
-from tsunagu.payments.wallet import bank_account_set, payout_request, wallet_top_up_start
 
 router = Router(tags=["wallet"])
 
@@ -40,11 +40,10 @@ class PageQuery(Schema):
 
 
 def _invalid(exc: ValidationError) -> ApiError:
-    errors = (
-        [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
-        if hasattr(exc, "error_dict")
-        else [{"field": "", "message": m} for m in exc.messages]
-    )
+    """A refused amount answers 422 like any validation error, but with the first field's
+    message as its ``message`` (clients show it as is), where the API's handler has a general
+    sentence."""
+    errors = field_errors(exc)
     message = errors[0]["message"] if errors else _("Some of the values sent are not valid.")
     return ApiError("invalid", message, status=422, errors=errors)
 
@@ -80,7 +79,7 @@ def _bank_out(account: BankAccount) -> BankAccountOut:
 
 @router.get("", response={200: WalletOut, **ERRORS}, summary="My balance")
 def wallet_get(request: HttpRequest) -> Any:
-    summary = selectors.wallet_summary(user_id=request.auth.pk)  # type: ignore[attr-defined]
+    summary = selectors.wallet_summary(user_id=signed_in_user(request).pk)
     return WalletOut(
         balance=summary.balance,
         held=summary.held,
@@ -92,7 +91,7 @@ def wallet_get(request: HttpRequest) -> Any:
 @router.get("/history", response={200: HistoryOut, **ERRORS}, summary="My balance history")
 def wallet_history(request: HttpRequest, query: Query[PageQuery]) -> Any:
     result = selectors.wallet_history_page(
-        user_id=request.auth.pk,  # type: ignore[attr-defined]
+        user_id=signed_in_user(request).pk,
         page_number=max(query.page, 1),
     )
     return HistoryOut(
@@ -125,10 +124,9 @@ def wallet_history(request: HttpRequest, query: Query[PageQuery]) -> Any:
 )
 def wallet_top_up(request: HttpRequest, payload: AmountIn) -> Any:
     try:
-        payment = wallet_top_up_start(user=request.auth, amount=payload.amount)  # type: ignore[attr-defined]
+        payment = wallet.wallet_top_up(user=signed_in_user(request), amount=payload.amount)
     except ValidationError as exc:
         raise _invalid(exc) from exc
-    payment = payment_execute(payment=payment)
     return Status(_status(payment), _payment_out(payment))
 
 
@@ -143,10 +141,9 @@ def wallet_top_up(request: HttpRequest, payload: AmountIn) -> Any:
 )
 def wallet_payout(request: HttpRequest, payload: AmountIn) -> Any:
     try:
-        payment = payout_request(user=request.auth, amount=payload.amount)  # type: ignore[attr-defined]
+        payment = wallet.payout_request(user=signed_in_user(request), amount=payload.amount)
     except ValidationError as exc:
         raise _invalid(exc) from exc
-    payment = payment_execute(payment=payment)
     return Status(_status(payment), _payment_out(payment))
 
 
@@ -156,7 +153,7 @@ def _status(payment: Payment) -> int:
 
 @router.get("/bank-account", response={200: BankAccountOut, **ERRORS}, summary="My bank account")
 def bank_account_get(request: HttpRequest) -> Any:
-    account = selectors.bank_account_get(user_id=request.auth.pk)  # type: ignore[attr-defined]
+    account = selectors.bank_account_get(user_id=signed_in_user(request).pk)
     if account is None:
         raise ApiError("not_found", _("No bank account is registered yet."), status=404)
     return _bank_out(account)
@@ -168,13 +165,6 @@ def bank_account_get(request: HttpRequest) -> Any:
 def bank_account_put(request: HttpRequest, payload: BankAccountIn) -> Any:
     form = BankAccountForm(payload.model_dump())
     if not form.is_valid():
-        errors = [
-            {"field": name, "message": str(message)}
-            for name, messages in form.errors.items()
-            for message in messages
-        ]
-        raise ApiError(
-            "invalid", _("Some of the values sent are not valid."), status=422, errors=errors
-        )
-    account = bank_account_set(user=request.auth, **form.cleaned_data)  # type: ignore[attr-defined]
+        raise ValidationError(form.errors.as_data())
+    account = wallet.bank_account_set(user=signed_in_user(request), **form.cleaned_data)
     return _bank_out(account)

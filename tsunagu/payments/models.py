@@ -77,6 +77,22 @@ class Payment(models.Model):
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
 
+    @property
+    def is_processing(self) -> bool:
+        return self.status == PaymentStatus.PROCESSING
+
+    @property
+    def is_succeeded(self) -> bool:
+        return self.status == PaymentStatus.SUCCEEDED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == PaymentStatus.DECLINED
+
+    @property
+    def is_payout(self) -> bool:
+        return self.kind == PaymentKind.PAYOUT
+
 
 class WebhookEvent(models.Model):
     """Each provider event is processed once; replays find their id here and stop."""

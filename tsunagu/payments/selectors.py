@@ -2,12 +2,18 @@
 
 Nothing here writes: a person without a wallet account yet sees zeros, and no account is opened
 by looking at the page.
+
+Money moved for something another app owns (a contract's milestone) names it by a cause
+(``cause_type``, ``cause_id``). This app does not know those apps: each registers, with
+:func:`register_cause`, how to say what its causes are, and the history asks it for the causes
+on one page at once.
 """
 
 from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,11 +21,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tsunagu.contracts.models import Milestone
 from tsunagu.ledger.models import Account, Transfer, TransferKind
 from tsunagu.ledger.selectors import wallet_find
 from tsunagu.payments.models import BankAccount, Payment, PaymentKind, PaymentStatus
@@ -35,6 +39,26 @@ class WalletSummary:
     held: int
     available: int
     currency: str
+
+
+@dataclass(frozen=True)
+class CauseLink:
+    """What money was moved for, as the app that owns the cause describes it."""
+
+    contract_id: int
+    contract_title: str
+    milestone_title: str
+    url: str
+
+
+# cause ids (as stored on transfers and payments) -> what each one is; one query per call.
+CauseResolver = Callable[[Collection[str]], Mapping[str, CauseLink]]
+_CAUSES: dict[str, CauseResolver] = {}
+
+
+def register_cause(cause_type: str, resolver: CauseResolver) -> None:
+    """Let the app that owns ``cause_type`` say what wallet lines with that cause were for."""
+    _CAUSES[cause_type] = resolver
 
 
 @dataclass(frozen=True)
@@ -101,7 +125,8 @@ def wallet_history_page(
     """Transfers touching the person's wallet, newest first, each as a readable line.
 
     Queries: the account, the count, the page, the newer transfers' balance effect, the
-    payments and the milestones named by the page: constant whatever the number of rows.
+    payments, and one per kind of cause named by the page (the milestones): constant whatever
+    the number of rows.
     """
     account = _wallet(user_id, currency)
     if account is None:
@@ -134,45 +159,54 @@ def wallet_history_page(
         if payment_ids
         else {}
     )
-    milestone_ids = {int(t.cause_id) for t in transfers if t.cause_type == "milestone"}
-    milestone_ids |= {
-        int(p.cause_id)
-        for p in payments.values()
-        if p.cause_type == "milestone" and p.cause_id.isdigit()
-    }
-    milestones = (
-        {m.pk: m for m in Milestone.objects.filter(pk__in=milestone_ids).select_related("contract")}
-        if milestone_ids
-        else {}
-    )
+    causes = {transfer.pk: _cause_of(transfer, payments) for transfer in transfers}
+    links = _resolve(cause for cause in causes.values() if cause is not None)
 
     lines = []
     for transfer in transfers:
         amount, held = _effects(transfer, account.pk)
-        milestone = _milestone_of(transfer, payments, milestones)
-        contract = milestone.contract if milestone is not None else None
+        cause = causes[transfer.pk]
+        link = links.get(cause) if cause is not None else None
         lines.append(
             HistoryLine(
                 transfer_id=transfer.pk,
                 created_at=transfer.created_at,
-                description=_describe(transfer, account.pk, milestone, payments),
+                description=_describe(transfer, account.pk, link, payments),
                 amount=amount,
                 held=held,
                 balance_after=running,
-                contract_id=contract.pk if contract is not None else None,
-                contract_title=contract.title if contract is not None else "",
-                contract_url=_contract_url(contract.pk) if contract is not None else "",
+                contract_id=link.contract_id if link is not None else None,
+                contract_title=link.contract_title if link is not None else "",
+                contract_url=link.url if link is not None else "",
             )
         )
         running -= amount
     return HistoryPage(page=page, lines=lines)
 
 
-def _contract_url(contract_id: int) -> str:
-    try:
-        return reverse("contracts:detail", args=[contract_id])
-    except NoReverseMatch:
-        return ""
+def _cause_of(transfer: Transfer, payments: dict[int, Payment]) -> tuple[str, str] | None:
+    """What the transfer was for: its own cause, or for a payment's money the payment's."""
+    if transfer.cause_type == "payment" and transfer.cause_id.isdigit():
+        payment = payments.get(int(transfer.cause_id))
+        if payment is None or not payment.cause_type:
+            return None
+        return payment.cause_type, payment.cause_id
+    if transfer.cause_type:
+        return transfer.cause_type, transfer.cause_id
+    return None
+
+
+def _resolve(causes: Iterable[tuple[str, str]]) -> dict[tuple[str, str], CauseLink]:
+    """Ask each owning app once for the causes of its type."""
+    ids: dict[str, set[str]] = {}
+    for cause_type, cause_id in causes:
+        if cause_type in _CAUSES:
+            ids.setdefault(cause_type, set()).add(cause_id)
+    return {
+        (cause_type, cause_id): link
+        for cause_type, wanted in ids.items()
+        for cause_id, link in _CAUSES[cause_type](wanted).items()
+    }
 
 
 def _effects(transfer: Transfer, account_id: int) -> tuple[int, int]:
@@ -190,33 +224,21 @@ def _effects(transfer: Transfer, account_id: int) -> tuple[int, int]:
     return 0, held  # void or expire: the hold ends, the balance never moved
 
 
-def _milestone_of(
-    transfer: Transfer, payments: dict[int, Payment], milestones: dict[int, Milestone]
-) -> Milestone | None:
-    if transfer.cause_type == "milestone" and transfer.cause_id.isdigit():
-        return milestones.get(int(transfer.cause_id))
-    if transfer.cause_type == "payment" and transfer.cause_id.isdigit():
-        payment = payments.get(int(transfer.cause_id))
-        if payment is not None and payment.cause_type == "milestone" and payment.cause_id.isdigit():
-            return milestones.get(int(payment.cause_id))
-    return None
-
-
 def _describe(
     transfer: Transfer,
     account_id: int,
-    milestone: Milestone | None,
+    link: CauseLink | None,
     payments: dict[int, Payment],
 ) -> str:
     incoming = transfer.credit_account_id == account_id
     reason, kind = transfer.reason, transfer.kind
     names = {
-        "contract": milestone.contract.title if milestone is not None else "",
-        "milestone": milestone.title if milestone is not None else "",
+        "contract": link.contract_title if link is not None else "",
+        "milestone": link.milestone_title if link is not None else "",
     }
     if reason == "top_up":
         payment = payments.get(int(transfer.cause_id)) if transfer.cause_id.isdigit() else None
-        if payment is not None and payment.kind == PaymentKind.FUND and milestone is not None:
+        if payment is not None and payment.kind == PaymentKind.FUND and link is not None:
             return _("Card payment for %(contract)s (%(milestone)s)") % names
         return _("Top-up by card")
     if reason == "fund":

@@ -198,23 +198,27 @@ def payments_recover(*, older_than_seconds: int = 60, limit: int = 100) -> int:
 # --- what each kind of payment does when it settles -----------------------------------------
 
 
-def _top_up_succeeded(payment: Payment) -> None:
+def card_money_in(payment: Payment) -> TransferRequest:
+    """The transfer that lands a settled card payment in the payer's wallet.
+
+    A handler that does more with the money (hold it in escrow) sends it in the same batch.
+    """
     clearing = platform_account(kind=AccountKind.PROVIDER_CLEARING, currency=payment.currency)
     wallet = wallet_account(user_id=payment.user_id, currency=payment.currency)
-    transfers_create(
-        transfers=[
-            TransferRequest(
-                key=f"payment:{payment.key}",
-                debit_account_id=clearing.pk,
-                credit_account_id=wallet.pk,
-                amount=payment.amount,
-                currency=payment.currency,
-                reason="top_up",
-                cause_type="payment",
-                cause_id=str(payment.pk),
-            )
-        ]
+    return TransferRequest(
+        key=f"payment:{payment.key}",
+        debit_account_id=clearing.pk,
+        credit_account_id=wallet.pk,
+        amount=payment.amount,
+        currency=payment.currency,
+        reason="top_up",
+        cause_type="payment",
+        cause_id=str(payment.pk),
     )
+
+
+def _top_up_succeeded(payment: Payment) -> None:
+    transfers_create(transfers=[card_money_in(payment)])
 
 
 def _payout_parts(payment: Payment) -> list[tuple[str, str, int, int]]:

@@ -1,7 +1,7 @@
 """Wallet pages: balance and history, top-up, bank account and payout, a payment's status.
 
-Money moves only through ``tsunagu.payments.wallet`` and ``tsunagu.payments.services``; the
-provider is called by ``payment_execute`` outside any transaction (these views are not atomic).
+Money moves only through ``tsunagu.payments.wallet`` and ``tsunagu.payments.services``; a top-up
+or payout commits before it asks the provider, so these views are not atomic.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.payments import selectors
 from tsunagu.payments.forms import BankAccountForm, PayoutForm, TopUpForm
 from tsunagu.payments.models import Payment, PaymentKind, PaymentStatus
 from tsunagu.payments.providers import InvalidWebhook, get_provider
-from tsunagu.payments.services import payment_execute, webhook_receive
-from tsunagu.payments.wallet import bank_account_set, payout_request, wallet_top_up_start
+from tsunagu.payments.services import webhook_receive
+from tsunagu.payments.wallet import bank_account_set, payout_request, wallet_top_up
 
 MAX_WEBHOOK_BYTES = 64 * 1024
 
@@ -123,8 +124,7 @@ def _short_month(month: datetime.date) -> str:
 
 
 def _wallet_context(request: HttpRequest) -> dict[str, object]:
-    user_id = request.user.pk
-    assert user_id is not None
+    user_id = signed_in_user(request).pk
     history = selectors.wallet_history_page(user_id=user_id, page_number=request.GET.get("page"))
     return {
         "summary": selectors.wallet_summary(user_id=user_id),
@@ -171,11 +171,10 @@ def top_up(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _wallet_with_errors(request, top_up_form=form)
     try:
-        payment = wallet_top_up_start(user=request.user, amount=form.cleaned_data["amount"])  # type: ignore[arg-type]
+        payment = wallet_top_up(user=signed_in_user(request), amount=form.cleaned_data["amount"])
     except ValidationError as exc:
         _add_errors(form, exc)
         return _wallet_with_errors(request, top_up_form=form)
-    payment = payment_execute(payment=payment)
     return _after_payment(request, payment)
 
 
@@ -186,11 +185,10 @@ def payout(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _wallet_with_errors(request, payout_form=form)
     try:
-        payment = payout_request(user=request.user, amount=form.cleaned_data["amount"])  # type: ignore[arg-type]
+        payment = payout_request(user=signed_in_user(request), amount=form.cleaned_data["amount"])
     except ValidationError as exc:
         _add_errors(form, exc)
         return _wallet_with_errors(request, payout_form=form)
-    payment = payment_execute(payment=payment)
     return _after_payment(request, payment)
 
 
@@ -235,8 +233,7 @@ def _after_payment(request: HttpRequest, payment: Payment) -> HttpResponse:
 @login_required
 @require_GET
 def payment_detail(request: HttpRequest, ref: str) -> HttpResponse:
-    assert request.user.pk is not None
-    payment = selectors.payment_get_for_user(user_id=request.user.pk, ref=ref)
+    payment = selectors.payment_get_for_user(user_id=signed_in_user(request).pk, ref=ref)
     context = {
         "payment": payment,
         "status_label": selectors.payment_status_label(payment),
@@ -253,12 +250,12 @@ def payment_detail(request: HttpRequest, ref: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bank_account(request: HttpRequest) -> HttpResponse:
-    assert request.user.pk is not None
-    current = selectors.bank_account_get(user_id=request.user.pk)
+    user = signed_in_user(request)
+    current = selectors.bank_account_get(user_id=user.pk)
     if request.method == "POST":
         form = BankAccountForm(request.POST)
         if form.is_valid():
-            bank_account_set(user=request.user, **form.cleaned_data)
+            bank_account_set(user=user, **form.cleaned_data)
             messages.success(request, _("Your bank account was saved."))
             return redirect("payments:wallet")
         return render(

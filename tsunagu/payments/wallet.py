@@ -1,4 +1,9 @@
-"""Wallet actions: top up by card, pay out to the bank account. Amounts in yen."""
+"""Wallet actions: top up by card, pay out to the bank account. Amounts in yen.
+
+``wallet_top_up`` and ``payout_request`` are what the pages and the API call: each commits the
+payment first and then asks the provider (``payment_execute``), so no lock is held while it
+answers. Their ``*_start`` functions are the first step alone.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from tsunagu.audit.services import audit_record
 from tsunagu.ledger.services import ErrorCode, LedgerError
 from tsunagu.payments.models import BankAccount, Payment, PaymentKind
 from tsunagu.payments.providers import BankAccountDetails
-from tsunagu.payments.services import payment_start
+from tsunagu.payments.services import payment_execute, payment_start
 
 CURRENCY = "JPY"
 
@@ -33,14 +38,29 @@ def _check_amount(amount: object, *, minimum: int, maximum: int) -> int:
     return amount
 
 
+def wallet_top_up(*, user: User, amount: object) -> Payment:
+    """Top up the wallet by card: start the payment and commit, then ask the provider with no
+    lock held. The returned payment is succeeded, declined or still processing (its webhook or
+    the recovery job finishes it). Must not be called inside a transaction."""
+    return payment_execute(payment=wallet_top_up_start(user=user, amount=amount))
+
+
+def payout_request(*, user: User, amount: object) -> Payment:
+    """Pay out to the bank account: reserve the amount and the fee and commit, then ask the
+    provider with no lock held. A declined payout gives both back. Must not be called inside a
+    transaction."""
+    return payment_execute(payment=payout_start(user=user, amount=amount))
+
+
 def wallet_top_up_start(*, user: User, amount: object) -> Payment:
-    """Create the top-up payment; the caller runs ``payment_execute`` outside a transaction."""
+    """The first step of :func:`wallet_top_up`: check the amount and write the payment."""
     value = _check_amount(amount, minimum=settings.TOP_UP_MINIMUM, maximum=settings.TOP_UP_MAXIMUM)
     return payment_start(user_id=user.pk, kind=PaymentKind.TOP_UP, amount=value, currency=CURRENCY)
 
 
-def payout_request(*, user: User, amount: object) -> Payment:
-    """Reserve the amount and the payout fee in the wallet; the provider is called after."""
+def payout_start(*, user: User, amount: object) -> Payment:
+    """The first step of :func:`payout_request`: reserve the amount and the payout fee in the
+    wallet and write the payment; the provider is asked after."""
     value = _check_amount(amount, minimum=settings.PAYOUT_MINIMUM, maximum=settings.PAYOUT_MAXIMUM)
     bank = BankAccount.objects.filter(user=user).first()
     if bank is None:
