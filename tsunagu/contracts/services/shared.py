@@ -59,7 +59,8 @@ def check_allowed(
 
 
 def contract_terms(contract: Contract) -> dict[str, Any]:
-    return Terms.objects.values_list("data", flat=True).get(contract=contract)
+    data: dict[str, Any] = Terms.objects.values_list("data", flat=True).get(contract=contract)
+    return data
 
 
 def move_contract(contract: Contract, target: str, *, by: User | None, event: str) -> None:
