@@ -34,7 +34,7 @@ from tsunagu.profiles.models import Profile
 from tsunagu.profiles.selectors import default_schedule, schedule_of, zone_of
 from tsunagu.profiles.timezones import Schedule
 from tsunagu.proposals import response, slots
-from tsunagu.proposals.errors import refuse
+from tsunagu.proposals.errors import ProposalError
 from tsunagu.proposals.models import (
     ACTIVE,
     MAX_PRICE,
@@ -144,18 +144,18 @@ def proposal_submit(
     """A worker proposes for an open job they may see; once per job, within the daily limit."""
     now = now or timezone.now()
     if worker.pk == job.client_id:
-        raise refuse("own_job")
+        raise ProposalError.refuse("own_job")
     with transaction.atomic():
         _lock_user(worker)
         if not jobs_visible_to(viewer=worker).filter(pk=job.pk, status=JobStatus.OPEN).exists():
-            raise refuse("job_not_open")
+            raise ProposalError.refuse("job_not_open")
         if Proposal.objects.filter(job=job, worker=worker).exists():
-            raise refuse("already_proposed")
+            raise ProposalError.refuse("already_proposed")
         sent_today = Proposal.objects.filter(
             worker=worker, created_at__gte=day_start(worker, now)
         ).count()
         if sent_today >= daily_proposal_limit():
-            raise refuse("daily_proposals")
+            raise ProposalError.refuse("daily_proposals")
         errors = _proposal_errors(
             cover_letter=cover_letter,
             price=price,
@@ -185,7 +185,7 @@ def proposal_submit(
                     ],
                 )
         except IntegrityError as exc:  # the same worker's other request won the race
-            raise refuse("already_proposed") from exc
+            raise ProposalError.refuse("already_proposed") from exc
         audit_record(
             actor=worker,
             subject=proposal,
@@ -215,7 +215,7 @@ def _lock_proposal(pk: int) -> Proposal:
 
 def _move(proposal: Proposal, to: str, *, by: User, extra: dict[str, Any] | None = None) -> None:
     if to not in TRANSITIONS[proposal.status]:
-        raise refuse("wrong_state")
+        raise ProposalError.refuse("wrong_state")
     before = proposal.status
     proposal.status = to
     audit_record(
@@ -236,7 +236,7 @@ def proposal_shortlist(*, proposal: Proposal, by: User) -> Proposal:
     with transaction.atomic():
         locked = _lock_proposal(proposal.pk)
         if by.pk != locked.job.client_id:
-            raise refuse("not_the_client")
+            raise ProposalError.refuse("not_the_client")
         _move(locked, ProposalStatus.SHORTLISTED, by=by)
         _client_responded(locked)
         locked.save(update_fields=["status", "client_responded_at", "updated_at"])
@@ -262,7 +262,7 @@ def proposal_decline(*, proposal: Proposal, by: User, reason: str, note: str = "
     with transaction.atomic():
         locked = _lock_proposal(proposal.pk)
         if by.pk != locked.job.client_id:
-            raise refuse("not_the_client")
+            raise ProposalError.refuse("not_the_client")
         _move(locked, ProposalStatus.DECLINED, by=by, extra={"reason": reason})
         locked.decline_reason = reason
         locked.decline_note = note
@@ -298,7 +298,7 @@ def proposal_withdraw(*, proposal: Proposal, by: User) -> Proposal:
     with transaction.atomic():
         locked = _lock_proposal(proposal.pk)
         if by.pk != locked.worker_id:
-            raise refuse("not_the_worker")
+            raise ProposalError.refuse("not_the_worker")
         _move(locked, ProposalStatus.WITHDRAWN, by=by)
         locked.save(update_fields=["status", "updated_at"])
         name = _display_name(by)
@@ -330,9 +330,9 @@ def proposal_open_inquiry(*, proposal: Proposal, by: User) -> Room:
     with transaction.atomic():
         locked = _lock_proposal(proposal.pk)
         if by.pk != locked.job.client_id:
-            raise refuse("not_the_client")
+            raise ProposalError.refuse("not_the_client")
         if locked.status == ProposalStatus.WITHDRAWN:
-            raise refuse("wrong_state")
+            raise ProposalError.refuse("wrong_state")
         room = _proposal_room(locked, by=by)
         if locked.client_responded_at is None:
             _client_responded(locked)
@@ -358,9 +358,9 @@ def proposal_offer(
         locked = _lock_proposal(proposal.pk)
         job = Job.objects.select_related("category", "client").get(pk=locked.job_id)
         if by.pk != job.client_id:
-            raise refuse("not_the_client")
+            raise ProposalError.refuse("not_the_client")
         if locked.status not in ACTIVE:
-            raise refuse("wrong_state")
+            raise ProposalError.refuse("wrong_state")
         contract = contract_offer(
             client=by,
             worker=locked.worker,
@@ -388,23 +388,23 @@ def scout_send(
 ) -> JobInvitation:
     """Invite a worker to one of the client's open jobs (スカウト), within the daily limit."""
     if worker.pk == client.pk:
-        raise refuse("self_scout")
+        raise ProposalError.refuse("self_scout")
     if not Profile.objects.filter(user=worker, is_worker=True, user__is_active=True).exists():
-        raise refuse("not_a_worker")
+        raise ProposalError.refuse("not_a_worker")
     with transaction.atomic():
         _lock_user(client)
         locked = Job.objects.get(pk=job.pk)
         if locked.client_id != client.pk:
-            raise refuse("not_the_client")
+            raise ProposalError.refuse("not_the_client")
         if locked.status != JobStatus.OPEN:
-            raise refuse("job_not_open")
+            raise ProposalError.refuse("job_not_open")
         if JobInvitation.objects.filter(job=locked, worker=worker).exists():
-            raise refuse("already_invited")
+            raise ProposalError.refuse("already_invited")
         sent_today = JobInvitation.objects.filter(
             job__client=client, invited_at__gte=day_start(client, now)
         ).count()
         if sent_today >= daily_scout_limit():
-            raise refuse("daily_scouts")
+            raise ProposalError.refuse("daily_scouts")
         invitation = job_invite(actor=client, job=locked, worker=worker)
         name = _display_name(client)
         notify(
@@ -431,13 +431,13 @@ def schedule_for(user: User) -> Schedule:
 
 def _room_other(room: Room, by: User) -> User:
     if room.kind not in (RoomKind.INQUIRY, RoomKind.CONTRACT):
-        raise refuse("not_a_party")
+        raise ProposalError.refuse("not_a_party")
     members = list(
         RoomMember.objects.filter(room=room, removed_at__isnull=True).select_related("user")
     )
     ids = {m.user_id for m in members}
     if by.pk not in ids or len(ids) != 2:
-        raise refuse("not_a_party")
+        raise ProposalError.refuse("not_a_party")
     return next(m.user for m in members if m.user_id != by.pk)
 
 
@@ -472,9 +472,9 @@ def interview_propose(
         if proposal is not None:
             locked = _lock_proposal(proposal.pk)
             if by.pk not in (locked.job.client_id, locked.worker_id):
-                raise refuse("not_a_party")
+                raise ProposalError.refuse("not_a_party")
             if locked.status in (ProposalStatus.WITHDRAWN, ProposalStatus.DECLINED):
-                raise refuse("wrong_state")
+                raise ProposalError.refuse("wrong_state")
             room = _proposal_room(locked, by=by)
             title = _("Interview: %(job)s") % {"job": locked.job.title}
             if by.pk == locked.job.client_id and locked.client_responded_at is None:
@@ -482,7 +482,7 @@ def interview_propose(
                 locked.save(update_fields=["client_responded_at", "updated_at"])
         elif contract is not None:
             if by.pk not in (contract.client_id, contract.worker_id):
-                raise refuse("not_a_party")
+                raise ProposalError.refuse("not_a_party")
             room = room_for_contract(contract=contract)
             title = _("Interview: %(job)s") % {"job": contract.title}
         assert room is not None
@@ -491,7 +491,7 @@ def interview_propose(
         if proposal is None and contract is None:
             title = _("Interview: %(job)s") % {"job": room.title}
         if Interview.objects.filter(room=room, status=InterviewStatus.PROPOSED).exists():
-            raise refuse("interview_open")
+            raise ProposalError.refuse("interview_open")
         if errors:
             raise ValidationError(errors)
         mine, theirs = schedule_for(by), schedule_for(other)
@@ -545,14 +545,14 @@ def interview_book(
             .get(pk=interview.pk)
         )
         if by.pk != locked.invitee_id:
-            raise refuse("not_the_invitee")
+            raise ProposalError.refuse("not_the_invitee")
         if locked.status == InterviewStatus.BOOKED:
-            raise refuse("already_booked")
+            raise ProposalError.refuse("already_booked")
         slot = InterviewSlot.objects.filter(interview=locked, pk=slot_id).first()
         if slot is None:
             raise ValidationError({"slot": [_("This time is not one of the proposed times.")]})
         if slot.starts_at <= now:
-            raise refuse("slot_past")
+            raise ProposalError.refuse("slot_past")
         locked.status = InterviewStatus.BOOKED
         locked.booked_slot = slot
         locked.booked_at = now

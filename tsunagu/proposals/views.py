@@ -17,32 +17,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.accounts.models import User
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.contracts import forms as contract_forms
 from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import Contract
 from tsunagu.contracts.services import MAX_MILESTONES
+from tsunagu.core.errors import DomainError, error_text
 from tsunagu.jobs import selectors as job_selectors
 from tsunagu.jobs.models import Job
 from tsunagu.messaging.models import Room, RoomMember
 from tsunagu.profiles.models import Profile
 from tsunagu.profiles.selectors import zone_of
 from tsunagu.proposals import forms, selectors, services
-from tsunagu.proposals.errors import ProposalError
 from tsunagu.proposals.models import InterviewStatus, Proposal
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, (ProposalError, ContractError)):
-        return str(exc.message)
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
 
 
 def _add_errors(form: Any, exc: ValidationError, formset: Any = None) -> None:
@@ -62,7 +49,7 @@ def _add_errors(form: Any, exc: ValidationError, formset: Any = None) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest, job_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     job = job_selectors.job_get_for_viewer(pk=job_pk, viewer=user)
     existing = selectors.proposal_of(job=job, worker=user)
     if existing is not None:
@@ -87,8 +74,8 @@ def proposal_new(request: HttpRequest, job_pk: int) -> HttpResponse:
                     delivery_date=data["delivery_date"],
                     milestones=forms.proposed_milestones(formset),
                 )
-            except ProposalError as exc:
-                form.add_error(None, str(exc.message))
+            except DomainError as exc:
+                form.add_error(None, exc.message)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
@@ -115,14 +102,14 @@ def proposal_new(request: HttpRequest, job_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_proposals(request: HttpRequest) -> HttpResponse:
-    rows = selectors.proposals_of_worker(worker=_user(request))
+    rows = selectors.proposals_of_worker(worker=signed_in_user(request))
     return render(request, "proposals/mine.html", {"rows": rows})
 
 
 @login_required
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     proposal = selectors.proposal_for_viewer(pk=pk, viewer=user)
     is_client = proposal.job.client_id == user.pk
     other = proposal.worker if is_client else proposal.job.client
@@ -145,12 +132,12 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _proposal_action(
     request: HttpRequest, pk: int, action: Any, done: str, **kwargs: Any
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     proposal = selectors.proposal_for_viewer(pk=pk, viewer=user)
     try:
         action(proposal=proposal, by=user, **kwargs)
-    except (ProposalError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, done)
     back = request.POST.get("next", "")
@@ -173,7 +160,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def job_proposals(request: HttpRequest, job_pk: int) -> HttpResponse:
-    job = job_selectors.job_for_client(pk=job_pk, client=_user(request))
+    job = job_selectors.job_for_client(pk=job_pk, client=signed_in_user(request))
     return render(
         request,
         "proposals/job.html",
@@ -198,7 +185,9 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DeclineForm(request.POST)
     if not form.is_valid():
-        selectors.proposal_for_viewer(pk=pk, viewer=_user(request))  # 404 before any message
+        selectors.proposal_for_viewer(
+            pk=pk, viewer=signed_in_user(request)
+        )  # 404 before any message
         messages.error(request, _("Choose a reason."))
         return redirect("proposals:detail", pk)
     return _proposal_action(
@@ -214,12 +203,12 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def inquiry(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     proposal = selectors.proposal_for_viewer(pk=pk, viewer=user)
     try:
         room = services.proposal_open_inquiry(proposal=proposal, by=user)
-    except (ProposalError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
         return redirect("proposals:detail", proposal.pk)
     return redirect("messaging:room", room.pk)
 
@@ -257,7 +246,7 @@ def _offer_initial(proposal: Proposal, user: User) -> tuple[dict[str, Any], list
 @require_http_methods(["GET", "POST"])
 def offer(request: HttpRequest, pk: int) -> HttpResponse:
     """The offer form, prefilled from the proposal; sending it creates the offered contract."""
-    user = _user(request)
+    user = signed_in_user(request)
     proposal = selectors.proposal_for_viewer(pk=pk, viewer=user)
     if proposal.job.client_id != user.pk:
         raise Http404
@@ -284,7 +273,9 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
                     inspection_days=data["inspection_days"],
                     revision_limit=data["revision_limit"],
                 )
-            except (ProposalError, ContractError) as exc:
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            except ContractError as exc:  # not a DomainError yet
                 form.add_error(None, str(exc.message))
             except ValidationError as exc:
                 contract_forms.add_service_errors(form, formset, exc)
@@ -320,7 +311,7 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def scout(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = forms.ScoutForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of your open jobs."))
@@ -335,8 +326,8 @@ def scout(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     try:
         services.scout_send(client=user, job=job, worker=profile.user)
-    except (ProposalError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -384,7 +375,7 @@ def _interview_subject(request: HttpRequest, user: User) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def interview_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     subject = _interview_subject(request, user)
     other: User = subject["other"]
     duration = 60
@@ -416,8 +407,8 @@ def interview_new(request: HttpRequest) -> HttpResponse:
                         room=subject.get("room"),
                         contract=subject.get("contract"),
                     )
-                except ProposalError as exc:
-                    form.add_error(None, str(exc.message))
+                except DomainError as exc:
+                    form.add_error(None, exc.message)
                 except ValidationError as exc:
                     _add_errors(form, exc)
                 else:
@@ -451,7 +442,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     interview = selectors.interview_for_viewer(pk=pk, viewer=user)
     other = interview.invitee if user.pk == interview.inviter_id else interview.inviter
     return render(
@@ -472,7 +463,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def interview_book(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     interview = selectors.interview_for_viewer(pk=pk, viewer=user)
     raw = request.POST.get("slot", "")
     if not raw.isdigit():
@@ -480,8 +471,8 @@ def interview_book(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("proposals:interview", interview.pk)
     try:
         services.interview_book(interview=interview, slot_id=int(raw), by=user)
-    except (ProposalError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The interview is booked. Add it to your calendar."))
     return redirect("proposals:interview", interview.pk)
@@ -490,7 +481,7 @@ def interview_book(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def interview_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     interview = selectors.interview_for_viewer(pk=pk, viewer=user)
     room_url = request.build_absolute_uri(reverse("messaging:room", args=[interview.room_id]))
     body = selectors.interview_calendar(interview=interview, room_url=room_url)
