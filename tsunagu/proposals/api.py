@@ -22,11 +22,9 @@ from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.errors import ApiError
 from tsunagu.api.schemas import ErrorOut, StrictSchema
 from tsunagu.contracts.errors import ContractError
-from tsunagu.contracts.models import Contract
 from tsunagu.contracts.services import MilestoneInput
 from tsunagu.jobs import selectors as job_selectors
 from tsunagu.jobs.models import Job
-from tsunagu.messaging.models import Room
 from tsunagu.profiles.models import Profile
 from tsunagu.proposals import selectors, services
 from tsunagu.proposals.errors import ProposalError
@@ -410,18 +408,19 @@ def propose_interview(request: HttpRequest, payload: InterviewIn) -> Any:
         raise ApiError(
             "invalid", _("Give each time with its time zone offset."), status=422, field="starts"
         )
-    kwargs: dict[str, Any] = {}
-    if payload.proposal_id is not None:
-        kwargs["proposal"] = selectors.proposal_for_viewer(pk=payload.proposal_id, viewer=user)
-    elif payload.room_id is not None:
-        kwargs["room"] = get_object_or_404(Room, pk=payload.room_id, members__user=user)
-    else:
-        contract = get_object_or_404(Contract, pk=payload.contract_id)
-        if user.pk not in (contract.client_id, contract.worker_id):
-            raise Http404
-        kwargs["contract"] = contract
+    subject = selectors.interview_subject(
+        viewer=user,
+        proposal_id=payload.proposal_id,
+        room_id=payload.room_id,
+        contract_id=payload.contract_id,
+    )
     interview = services.interview_propose(
-        by=user, starts=payload.starts, duration_minutes=payload.duration_minutes, **kwargs
+        by=user,
+        starts=payload.starts,
+        duration_minutes=payload.duration_minutes,
+        proposal=subject.proposal,
+        room=subject.room,
+        contract=subject.contract,
     )
     return Status(
         201, _interview_out(selectors.interview_for_viewer(pk=interview.pk, viewer=user), request)

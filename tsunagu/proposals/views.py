@@ -20,15 +20,14 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.contracts import forms as contract_forms
 from tsunagu.contracts.errors import ContractError
-from tsunagu.contracts.models import Contract
 from tsunagu.contracts.services import MAX_MILESTONES
 from tsunagu.core.errors import DomainError, error_text
 from tsunagu.jobs import selectors as job_selectors
 from tsunagu.jobs.models import Job
-from tsunagu.messaging.models import Room, RoomMember
 from tsunagu.profiles.models import Profile
 from tsunagu.profiles.selectors import zone_of
-from tsunagu.proposals import forms, selectors, services
+from tsunagu.proposals import forms, selectors, services, slots
+from tsunagu.proposals.errors import ProposalError
 from tsunagu.proposals.models import InterviewStatus, Proposal
 
 
@@ -340,35 +339,20 @@ def scout(request: HttpRequest) -> HttpResponse:
 # --- interviews -----------------------------------------------------------------------------
 
 
-def _interview_subject(request: HttpRequest, user: User) -> dict[str, Any]:
-    """What the interview is about, from ?proposal=, ?room= or ?contract=; 404 for others."""
+_SUBJECT_PAGES = {
+    "proposal": "proposals:detail",
+    "room": "messaging:room",
+    "contract": "contracts:detail",
+}
+
+
+def _interview_subject(request: HttpRequest) -> tuple[str, int]:
+    """Which proposal, room or contract the interview is about: ?proposal=, ?room= or ?contract=."""
     source = request.POST if request.method == "POST" else request.GET
-    for key in ("proposal", "room", "contract"):
+    for key in _SUBJECT_PAGES:
         raw = source.get(key, "")
         if raw.isdigit():
-            pk = int(raw)
-            if key == "proposal":
-                proposal = selectors.proposal_for_viewer(pk=pk, viewer=user)
-                other = (
-                    proposal.worker if proposal.job.client_id == user.pk else proposal.job.client
-                )
-                return {"proposal": proposal, "other": other, "key": key, "pk": pk}
-            if key == "room":
-                room = get_object_or_404(Room, pk=pk, members__user=user)
-                member = (
-                    RoomMember.objects.filter(room=room, removed_at__isnull=True)
-                    .exclude(user=user)
-                    .select_related("user")
-                    .first()
-                )
-                if member is None:
-                    raise Http404
-                return {"room": room, "other": member.user, "key": key, "pk": pk}
-            contract = get_object_or_404(Contract, pk=pk)
-            if user.pk not in (contract.client_id, contract.worker_id):
-                raise Http404
-            other = contract.worker if contract.client_id == user.pk else contract.client
-            return {"contract": contract, "other": other, "key": key, "pk": pk}
+            return key, int(raw)
     raise Http404
 
 
@@ -376,8 +360,18 @@ def _interview_subject(request: HttpRequest, user: User) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def interview_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    subject = _interview_subject(request, user)
-    other: User = subject["other"]
+    key, pk = _interview_subject(request)
+    try:
+        subject = selectors.interview_subject(
+            viewer=user,
+            proposal_id=pk if key == "proposal" else None,
+            room_id=pk if key == "room" else None,
+            contract_id=pk if key == "contract" else None,
+        )
+    except ProposalError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(_SUBJECT_PAGES[key], pk)
+    other = subject.other
     duration = 60
     raw_duration = (request.POST or request.GET).get("duration_minutes", "")
     if raw_duration.isdigit() and int(raw_duration) in services.DURATIONS:
@@ -390,12 +384,12 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = forms.InterviewForm(request.POST, choices=choices, zone=zone)
         if form.is_valid():
-            mine, theirs = services.schedule_for(user), services.schedule_for(other)
+            mine, theirs = selectors.schedule_for(user), selectors.schedule_for(other)
             length = datetime.timedelta(minutes=form.cleaned_data["duration_minutes"])
             outside = [
                 s
                 for s in form.free_starts()
-                if not services.slots.inside_overlap(mine, theirs, start=s, duration=length)
+                if not slots.inside_overlap(mine, theirs, start=s, duration=length)
             ]
             if not outside or form.cleaned_data["confirm_outside"]:
                 try:
@@ -403,9 +397,9 @@ def interview_new(request: HttpRequest) -> HttpResponse:
                         by=user,
                         starts=form.starts(),
                         duration_minutes=form.cleaned_data["duration_minutes"],
-                        proposal=subject.get("proposal"),
-                        room=subject.get("room"),
-                        contract=subject.get("contract"),
+                        proposal=subject.proposal,
+                        room=subject.room,
+                        contract=subject.contract,
                     )
                 except DomainError as exc:
                     form.add_error(None, exc.message)
@@ -431,8 +425,8 @@ def interview_new(request: HttpRequest) -> HttpResponse:
             "other_profile": getattr(other, "profile", None),
             "my_zone": zone.key,
             "their_zone": zone_of(other.time_zone).key,
-            "subject_key": subject["key"],
-            "subject_pk": subject["pk"],
+            "subject_key": key,
+            "subject_pk": pk,
             "outside": outside,
         },
         status=status,
@@ -444,7 +438,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     interview = selectors.interview_for_viewer(pk=pk, viewer=user)
-    other = interview.invitee if user.pk == interview.inviter_id else interview.inviter
+    other = selectors.interview_other_party(viewer=user, interview=interview)
     return render(
         request,
         "proposals/interview.html",
