@@ -421,6 +421,15 @@ def test_task_with_due_time_shown_in_the_assignee_zone(group: Group) -> None:
     assert task.done_at is None
 
 
+def test_a_member_who_may_not_tick_a_task_is_told_why(group: Group) -> None:
+    task = task_create(room=group.room, by=group.client, title="構成案", assignee=group.alice)
+    response = logged_in(group.bob).post(url("task_done", task.pk), {"done": "1"}, follow=True)
+    assert response.status_code == 200
+    assert "このタスクを変更できるのは" in response.content.decode()
+    task.refresh_from_db()
+    assert task.done_at is None
+
+
 def test_task_for_someone_outside_the_room_is_refused(group: Group) -> None:
     outsider = UserFactory()
     response = logged_in(group.client).post(

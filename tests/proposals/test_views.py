@@ -13,8 +13,10 @@ from tests.jobs.factories import published_job
 from tests.proposals.factories import interview, proposal, three_starts, worker_user
 from tsunagu.contracts.models import Contract
 from tsunagu.jobs.models import JobInvitation
-from tsunagu.messaging.models import Room
+from tsunagu.messaging.models import Room, RoomMember
+from tsunagu.messaging.services import group_room_create
 from tsunagu.proposals import services
+from tsunagu.proposals.errors import ProposalError
 from tsunagu.proposals.models import Interview, InterviewStatus, Proposal, ProposalStatus
 
 pytestmark = pytest.mark.django_db
@@ -329,6 +331,46 @@ def test_interview_from_an_inquiry_room(client: Client) -> None:
     assert client.get(reverse("proposals:interview_new") + f"?room={room.pk}").status_code == 404
     _login(client, p.worker)
     assert client.get(reverse("proposals:interview_new") + f"?room={room.pk}").status_code == 200
+
+
+def _room_interview_attempt(client: Client, user: Any, room: Room) -> Any:
+    """The page and the service, each asked by ``user`` to arrange an interview in ``room``."""
+    with pytest.raises(ProposalError) as refused:
+        services.interview_propose(by=user, room=room, starts=three_starts())
+    _login(client, user)
+    page = client.get(reverse("proposals:interview_new") + f"?room={room.pk}")
+    sent = client.post(
+        reverse("proposals:interview_new"),
+        {"room": room.pk, "duration_minutes": "60", "confirm_outside": "on"},
+        follow=True,
+    )
+    return refused.value, page, sent
+
+
+def test_interview_page_refuses_a_group_room_as_the_service_does(client: Client) -> None:
+    owner, member = UserFactory(), worker_user()
+    room = group_room_create(client=owner, title="チーム", workers=[member])
+    refused, page, sent = _room_interview_attempt(client, member, room)
+    assert refused.code == "not_a_party"
+    assert page.status_code == 302
+    assert page["Location"] == reverse("messaging:room", args=[room.pk])
+    assert "面談を設定できるのは、このやり取りの当事者2人だけです。" in sent.content.decode()
+    assert Interview.objects.count() == 0
+
+
+def test_interview_page_refuses_a_removed_member_as_the_service_does(client: Client) -> None:
+    p = proposal()
+    room = services.proposal_open_inquiry(proposal=p, by=p.job.client)
+    RoomMember.objects.filter(room=room, user=p.worker).update(removed_at=timezone.now())
+    refused, page, sent = _room_interview_attempt(client, p.worker, room)
+    assert refused.code == "not_a_party"
+    assert page.status_code == 302
+    assert "面談を設定できるのは、このやり取りの当事者2人だけです。" in sent.content.decode()
+    assert Interview.objects.count() == 0
+    # the client, alone in the room now, is refused too: there is nobody to meet
+    refused, page, _ = _room_interview_attempt(client, p.job.client, room)
+    assert refused.code == "not_a_party" and page.status_code == 302
+    assert Interview.objects.count() == 0
 
 
 def test_english_pages(client: Client) -> None:

@@ -263,6 +263,22 @@ class VerificationDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
+    @property
+    def is_identity_document(self) -> bool:
+        return self.kind == DocumentKind.IDENTITY_DOCUMENT
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ReviewStatus.PENDING
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ReviewStatus.APPROVED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == ReviewStatus.REJECTED
+
 
 class BusinessKind(models.TextChoices):
     INDIVIDUAL = "individual", _("individual (sole proprietor)")

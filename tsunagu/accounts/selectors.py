@@ -42,6 +42,18 @@ class VerificationLevel:
         return self.state == VERIFIED
 
     @property
+    def is_pending(self) -> bool:
+        return self.state == PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.state == REJECTED
+
+    @property
+    def is_missing(self) -> bool:
+        return self.state == MISSING
+
+    @property
     def needs_action(self) -> bool:
         return self.state in (MISSING, REJECTED)
 

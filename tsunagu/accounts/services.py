@@ -483,13 +483,13 @@ def _site_domain() -> str:
 def user_preferences_update(*, user: User, language: str, time_zone: str) -> User:
     """Change the language and time zone used for this person's pages, e-mails and times."""
     if language not in Language.values:
-        raise ValidationError(_("Choose Japanese or English."), code="language")
+        raise ValidationError({"language": _("Choose Japanese or English.")})
     try:
         zoneinfo.ZoneInfo(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(_("Choose a time zone from the list."), code="time_zone") from exc
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")}) from exc
     if time_zone not in zoneinfo.available_timezones():
-        raise ValidationError(_("Choose a time zone from the list."), code="time_zone")
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")})
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(language=language, time_zone=time_zone)
     user.language = language

@@ -28,16 +28,11 @@ from tsunagu.accounts.forms import (
     SettingsForm,
 )
 from tsunagu.accounts.models import DocumentKind, PhoneNumber, ReviewStatus, User
+from tsunagu.accounts.request import signed_in_user
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _add_error(form: forms.Form, field: str | None, exc: ValidationError) -> None:
@@ -48,7 +43,7 @@ def _add_error(form: forms.Form, field: str | None, exc: ValidationError) -> Non
 @login_required
 @require_GET
 def verification(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     levels = selectors.verification_levels(user=user)
     return render(
         request,
@@ -89,7 +84,7 @@ def _render_phone(
 @require_http_methods(["GET", "POST"])
 def phone(request: HtmxHttpRequest) -> HttpResponse:
     """Enter a number (POST sends a code); the code form appears once a code is open."""
-    user = _user(request)
+    user = signed_in_user(request)
     if request.method == "POST":
         form = PhoneNumberForm(request.POST)
         if form.is_valid():
@@ -109,7 +104,7 @@ def phone(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def phone_verify(request: HtmxHttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = PhoneCodeForm(request.POST)
     if form.is_valid():
         try:
@@ -134,7 +129,7 @@ def phone_verify(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def identity_document(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = IdentityDocumentForm()
     status = 200
     if request.method == "POST":
@@ -180,7 +175,7 @@ def identity_document(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def face_photo(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = FacePhotoForm()
     status = 200
     if request.method == "POST":
@@ -215,7 +210,7 @@ def face_photo(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def real_name(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     initial = {"family_name": user.legal_family_name, "given_name": user.legal_given_name}
     form = RealNameForm(initial=initial)
     status = 200
@@ -253,7 +248,7 @@ def real_name(request: HttpRequest) -> HttpResponse:
 @require_GET
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """Stream a private document to its owner or to staff; everyone else gets 404."""
-    document = selectors.document_for_viewer(viewer=_user(request), document_pk=pk)
+    document = selectors.document_for_viewer(viewer=signed_in_user(request), document_pk=pk)
     if document is None:
         raise Http404
     try:
@@ -283,7 +278,7 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def business(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     details = selectors.business_details_of(user=user)
     initial = (
         {
@@ -323,7 +318,7 @@ def business(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     initial = {"language": user.language, "time_zone": user.time_zone}
     form = SettingsForm(initial=initial)
     if request.method == "POST":

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.analytics import selectors
 from tsunagu.api.schemas import ErrorOut
 
@@ -45,7 +46,7 @@ class SummaryOut(Schema):
 
 @router.get("/summary", response={200: SummaryOut, **ERRORS}, summary="My profile analytics")
 def summary(request: HttpRequest, query: Query[SummaryQuery]) -> Any:
-    profile = selectors.own_profile(user=request.auth)  # type: ignore[attr-defined]
+    profile = selectors.own_profile(user=signed_in_user(request))
     result = selectors.profile_summary(profile=profile, days=query.days)
     assert result.funnel is not None
     return SummaryOut(

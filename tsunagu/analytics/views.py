@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,23 +9,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tsunagu.accounts.models import User
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.analytics import selectors, services
 from tsunagu.analytics.chart import views_chart
 from tsunagu.analytics.errors import AnalyticsError
 from tsunagu.analytics.forms import PeriodForm, PreferenceForm, ReachOutForm
 from tsunagu.analytics.models import AnalyticsPreference, ViewSource
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (every view here is behind ``login_required``)."""
-    return cast(User, request.user)
+from tsunagu.core.errors import error_text
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    profile = selectors.own_profile(user=_user(request))
+    profile = selectors.own_profile(user=signed_in_user(request))
     period = PeriodForm(request.GET)
     days = 30
     if period.is_valid():
@@ -67,11 +61,11 @@ def reach_out(request: HttpRequest) -> HttpResponse:
         return redirect("analytics:dashboard")
     try:
         room = services.profile_viewer_reach_out(
-            owner=_user(request),
+            owner=signed_in_user(request),
             viewer_id=form.cleaned_data["viewer"],
         )
     except AnalyticsError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_text(exc))
         return redirect("analytics:dashboard")
     return redirect("messaging:room", pk=room.pk)
 
@@ -79,12 +73,12 @@ def reach_out(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    current = AnalyticsPreference.objects.filter(user=_user(request)).first()
+    current = AnalyticsPreference.objects.filter(user=signed_in_user(request)).first()
     if request.method == "POST":
         form = PreferenceForm(request.POST, instance=current)
         if form.is_valid():
             services.analytics_preference_set(
-                user=_user(request),
+                user=signed_in_user(request),
                 private_browsing=form.cleaned_data["private_browsing"],
             )
             messages.success(request, _("Your analytics settings were saved."))

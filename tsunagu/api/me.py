@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import field_validator
 
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.accounts.services import user_preferences_update
 from tsunagu.api import selectors, services
-from tsunagu.api.errors import ApiError
 from tsunagu.api.schemas import ApiTokenOut, ErrorOut, StrictSchema
 
 router = Router(tags=["me"])
@@ -85,32 +84,24 @@ def _me_out(user: Any) -> MeOut:
 
 @router.get("", response={200: MeOut, **ERRORS}, summary="My account")
 def me_get(request: HttpRequest) -> MeOut:
-    return _me_out(request.auth)  # type: ignore[attr-defined]
+    return _me_out(signed_in_user(request))
 
 
 @router.patch("", response={200: MeOut, **ERRORS}, summary="Change my language or time zone")
 def me_patch(request: HttpRequest, payload: MePatchIn) -> MeOut:
-    user = request.auth  # type: ignore[attr-defined]
+    user = signed_in_user(request)
     data = payload.model_dump(exclude_unset=True)
-    try:
-        user_preferences_update(
-            user=user,
-            language=data.get("language", user.language),
-            time_zone=data.get("time_zone", user.time_zone),
-        )
-    except ValidationError as exc:
-        raise ApiError(
-            "invalid",
-            _("Some of the values sent are not valid."),
-            status=422,
-            errors=[{"field": exc.code or "", "message": " ".join(exc.messages)}],
-        ) from exc
+    user_preferences_update(
+        user=user,
+        language=data.get("language", user.language),
+        time_zone=data.get("time_zone", user.time_zone),
+    )
     return _me_out(user)
 
 
 @router.get("/tokens", response={200: list[ApiTokenOut], **ERRORS}, summary="My API tokens")
 def me_tokens(request: HttpRequest) -> list[Any]:
-    return list(selectors.api_token_list(user=request.auth))  # type: ignore[attr-defined]
+    return list(selectors.api_token_list(user=signed_in_user(request)))
 
 
 @router.post(
@@ -119,8 +110,8 @@ def me_tokens(request: HttpRequest) -> list[Any]:
     summary="Revoke one of my API tokens",
 )
 def me_token_revoke(request: HttpRequest, token_id: int) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
+    user = signed_in_user(request)
     token = selectors.api_token_get(user=user, pk=token_id)
     if token is None:
-        raise ApiError("not_found", _("Not found."), status=404)
+        raise Http404
     return services.api_token_revoke(token=token, by=user)

@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.api import selectors, services
 from tsunagu.api.forms import ApiTokenCreateForm
 from tsunagu.api.models import ApiToken
@@ -45,17 +46,16 @@ def _tokens_context(
 @require_http_methods(["GET", "POST"])
 def tokens(request: HtmxHttpRequest) -> HttpResponse:
     """List the person's tokens; POST creates one and shows its secret in this response only."""
+    user = signed_in_user(request)
     if request.method == "POST":
         form = ApiTokenCreateForm(request.POST)
         if form.is_valid():
             try:
-                token, secret = services.api_token_create(
-                    user=request.user, name=form.cleaned_data["name"]
-                )
+                token, secret = services.api_token_create(user=user, name=form.cleaned_data["name"])
             except ValidationError as exc:
                 form.add_error("name", exc)
             else:
-                context = _tokens_context(request.user, ApiTokenCreateForm(), secret, token)
+                context = _tokens_context(user, ApiTokenCreateForm(), secret, token)
                 response = render(request, _template(request), context)
                 # The secret is in this page only: keep it out of every cache.
                 add_never_cache_headers(response)
@@ -63,10 +63,8 @@ def tokens(request: HtmxHttpRequest) -> HttpResponse:
                 return response
         # htmx swaps only 2xx answers; a plain form post says 400 like any refused input.
         status = 200 if request.htmx else 400
-        return render(
-            request, _template(request), _tokens_context(request.user, form), status=status
-        )
-    return render(request, "api/tokens.html", _tokens_context(request.user, ApiTokenCreateForm()))
+        return render(request, _template(request), _tokens_context(user, form), status=status)
+    return render(request, "api/tokens.html", _tokens_context(user, ApiTokenCreateForm()))
 
 
 def _template(request: HtmxHttpRequest) -> str:
@@ -76,10 +74,11 @@ def _template(request: HtmxHttpRequest) -> str:
 @login_required
 @require_POST
 def token_revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    token = selectors.api_token_get(user=request.user, pk=pk)
+    user = signed_in_user(request)
+    token = selectors.api_token_get(user=user, pk=pk)
     if token is None:
         raise Http404
-    services.api_token_revoke(token=token, by=request.user)
+    services.api_token_revoke(token=token, by=user)
     if request.htmx:
         return render(request, "api/_token_row.html", {"token": token})
     return redirect("api:tokens")

@@ -152,8 +152,20 @@ class Job(models.Model):
         return self.title or f"#{self.pk}"
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == JobStatus.DRAFT
+
+    @property
     def is_open(self) -> bool:
         return self.status == JobStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == JobStatus.CLOSED
+
+    @property
+    def is_invite_only(self) -> bool:
+        return self.visibility == Visibility.INVITE_ONLY
 
     @property
     def has_trial(self) -> bool:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.jobs import selectors, services
 from tsunagu.jobs.forms import (
     AttachmentForm,
@@ -95,18 +96,17 @@ def job_new(request: HttpRequest) -> HttpResponse:
 
 def _draft_from(request: HttpRequest) -> Job | None:
     raw = request.POST.get("draft") or ""
-    assert request.user.is_authenticated
+    user = signed_in_user(request)
     if not raw.isdigit():
         return None
-    job = Job.objects.filter(pk=int(raw), client=request.user, status=JobStatus.DRAFT).first()
+    job = Job.objects.filter(pk=int(raw), client=user, status=JobStatus.DRAFT).first()
     if job is None:
         raise Http404
     return job
 
 
 def _save_post(request: HttpRequest, job: Job | None) -> HttpResponse:
-    user = request.user
-    assert user.is_authenticated
+    user = signed_in_user(request)
     publishing = request.POST.get("action") != "draft"
     published = job is not None and job.status != JobStatus.DRAFT
     form = JobForm(
@@ -143,7 +143,7 @@ def _add_errors(form: JobForm, exc: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def job_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    job = selectors.job_for_client(pk=pk, client=request.user)
+    job = selectors.job_for_client(pk=pk, client=signed_in_user(request))
     if request.method == "POST":
         return _save_post(request, job)
     form = JobForm(initial=JobForm.initial_from(job))
@@ -155,8 +155,7 @@ def job_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def job_autosave(request: HttpRequest) -> HttpResponse:
     """htmx: save what has been typed as a draft; answer the status line (and, the first time,
     the new draft's id, swapped out of band into the form)."""
-    user = request.user
-    assert user.is_authenticated
+    user = signed_in_user(request)
     draft = _draft_from(request)
     form = JobForm(request.POST)
     form.is_valid()  # keep what parses; the rest waits for publishing
@@ -177,9 +176,10 @@ def job_autosave(request: HttpRequest) -> HttpResponse:
 
 
 def _client_job_action(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
-    job = selectors.job_for_client(pk=pk, client=request.user)
+    user = signed_in_user(request)
+    job = selectors.job_for_client(pk=pk, client=user)
     try:
-        action(actor=request.user, job=job)
+        action(actor=user, job=job)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -202,23 +202,21 @@ def job_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_jobs(request: HttpRequest) -> HttpResponse:
-    assert request.user.is_authenticated
-    return render(
-        request, "jobs/mine.html", {"jobs": selectors.jobs_of_client(client=request.user)}
-    )
+    user = signed_in_user(request)
+    return render(request, "jobs/mine.html", {"jobs": selectors.jobs_of_client(client=user)})
 
 
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    assert request.user.is_authenticated
-    job = selectors.job_for_client(pk=pk, client=request.user)
+    user = signed_in_user(request)
+    job = selectors.job_for_client(pk=pk, client=user)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to attach."))
         return redirect("jobs:detail", job.pk)
     try:
-        services.job_attachment_add(actor=request.user, job=job, upload=form.cleaned_data["file"])
+        services.job_attachment_add(actor=user, job=job, upload=form.cleaned_data["file"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -229,10 +227,10 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    assert request.user.is_authenticated
-    attachment = get_object_or_404(JobAttachment, pk=pk, job__client=request.user)
+    user = signed_in_user(request)
+    attachment = get_object_or_404(JobAttachment, pk=pk, job__client=user)
     job_pk = attachment.job_id
-    services.job_attachment_remove(actor=request.user, attachment=attachment)
+    services.job_attachment_remove(actor=user, attachment=attachment)
     messages.success(request, _("The file was removed."))
     return redirect("jobs:detail", job_pk)
 
@@ -251,8 +249,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def job_invite(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert user.is_authenticated
+    user = signed_in_user(request)
     form = InviteForm(request.POST)
     back = request.POST.get("next") or ""
     target = back if back.startswith("/jobs/") and "//" not in back else reverse("jobs:workers")
@@ -308,11 +305,11 @@ def worker_search(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def saved_search_list(request: HttpRequest) -> HttpResponse:
-    assert request.user.is_authenticated
+    user = signed_in_user(request)
     return render(
         request,
         "jobs/saved.html",
-        {"searches": selectors.saved_searches_of(user=request.user)},
+        {"searches": selectors.saved_searches_of(user=user)},
     )
 
 
@@ -320,8 +317,7 @@ def saved_search_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def saved_search_create(request: HttpRequest) -> HttpResponse:
     """Save the search whose parameters come in the query string of this POST."""
-    user = request.user
-    assert user.is_authenticated
+    user = signed_in_user(request)
     search_form = JobSearchForm(request.GET)
     save_form = SavedSearchForm(request.POST)
     back = reverse("jobs:list") + (f"?{request.GET.urlencode()}" if request.GET else "")
@@ -347,7 +343,8 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
-    services.saved_search_delete(user=request.user, saved_search=saved)  # type: ignore[arg-type]
+    user = signed_in_user(request)
+    saved = get_object_or_404(SavedSearch, pk=pk, user=user)
+    services.saved_search_delete(user=user, saved_search=saved)
     messages.success(request, _("The saved search was deleted."))
     return redirect("jobs:saved")

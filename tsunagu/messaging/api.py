@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from tsunagu.accounts.models import User
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.errors import ApiError
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.messaging import display, selectors, services
@@ -43,39 +42,15 @@ from tsunagu.messaging.selectors import Access, Item
 router = Router(tags=["messages"])
 
 ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 429): ErrorOut}
-STATUS = {
-    "not_a_member": 404,
-    "not_the_sender": 403,
-    "not_the_owner": 403,
-    "already_deleted": 409,
-    "wrong_kind": 409,
-}
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def _access(request: HttpRequest, room_id: int, *, write: bool = False) -> Access:
-    access = selectors.room_access(room_id=room_id, viewer=_viewer(request))
+    access = selectors.room_access(room_id=room_id, viewer=signed_in_user(request))
     if write and not access.active:
         raise ApiError(
             "read_only", _("You can read this room but no longer write in it."), status=403
         )
     return access
-
-
-def _refused(exc: MessagingError | ValidationError) -> ApiError:
-    if isinstance(exc, ValidationError):
-        errors = (
-            [{"field": f, "message": str(m)} for f, ms in exc.message_dict.items() for m in ms]
-            if hasattr(exc, "error_dict")
-            else [{"field": "", "message": str(m)} for m in exc.messages]
-        )
-        return ApiError("invalid", errors[0]["message"], status=422, errors=errors)
-    return ApiError(exc.code, str(exc.message), status=STATUS.get(exc.code, 422))
 
 
 def _message_out(item: Item) -> MessageOut:
@@ -152,7 +127,7 @@ def room_list(request: HttpRequest) -> Any:
             preview=row.preview,
             preview_deleted=row.preview_deleted,
         )
-        for row in selectors.rooms_for_user(user=_viewer(request))
+        for row in selectors.rooms_for_user(user=signed_in_user(request))
     ]
 
 
@@ -213,8 +188,6 @@ def message_create(request: HttpRequest, room_id: int, payload: MessageIn) -> An
         )
     except ContactBlocked as exc:
         return Status(422, _blocked(exc))
-    except (MessagingError, ValidationError) as exc:
-        raise _refused(exc) from exc
     if access.active:
         services.room_mark_read(room=access.room, user=access.viewer, seq=message.seq)
     return Status(
@@ -235,8 +208,6 @@ def _change(request: HttpRequest, room_id: int, message_id: int, text: str | Non
             services.message_edit(message=message, by=access.viewer, body=text)
     except ContactBlocked as exc:
         return Status(422, _blocked(exc))
-    except MessagingError as exc:
-        raise _refused(exc) from exc
     fresh = _access(request, room_id)
     return Status(200, _message_out(selectors.message_item(access=fresh, message_id=message.pk)))
 
@@ -285,10 +256,7 @@ def pin_list(request: HttpRequest, room_id: int) -> Any:
 def pin_create(request: HttpRequest, room_id: int, payload: PinIn) -> Any:
     access = _access(request, room_id, write=True)
     message = selectors.message_for_viewer(access=access, message_id=payload.message_id)
-    try:
-        pin = services.pin_add(message=message, by=access.viewer)
-    except MessagingError as exc:
-        raise _refused(exc) from exc
+    pin = services.pin_add(message=message, by=access.viewer)
     pin = Pin.objects.select_related("pinned_by__profile").get(pk=pin.pk)
     return Status(
         201,
@@ -335,22 +303,14 @@ def task_create(request: HttpRequest, room_id: int, payload: TaskIn) -> Any:
         .first()
     )
     if member is None:
-        raise ApiError(
-            "not_in_room",
-            _("That person is not a member of this room."),
-            status=422,
-            field="assignee_id",
-        )
-    try:
-        task = services.task_create(
-            room=access.room,
-            by=access.viewer,
-            title=payload.title,
-            assignee=member.user,
-            due_at=payload.due_at,
-        )
-    except (MessagingError, ValidationError) as exc:
-        raise _refused(exc) from exc
+        raise MessagingError.refuse("not_in_room", field="assignee_id")
+    task = services.task_create(
+        room=access.room,
+        by=access.viewer,
+        title=payload.title,
+        assignee=member.user,
+        due_at=payload.due_at,
+    )
     fresh = [t for t in selectors.room_tasks(room=access.room) if t.pk == task.pk]
     return Status(201, _task_out(display.task_rows(fresh)[0]))
 
@@ -361,15 +321,15 @@ def task_create(request: HttpRequest, room_id: int, payload: TaskIn) -> Any:
     summary="Mark a task done or not done",
 )
 def task_done(request: HttpRequest, task_id: int, payload: TaskDoneIn) -> Any:
-    task = selectors.task_for_member(task_id=task_id, user=_viewer(request))
-    services.task_set_done(task=task, by=_viewer(request), done=payload.done)
+    task = selectors.task_for_member(task_id=task_id, user=signed_in_user(request))
+    services.task_set_done(task=task, by=signed_in_user(request), done=payload.done)
     fresh = [t for t in selectors.room_tasks(room=task.room) if t.pk == task.pk]
     return Status(200, _task_out(display.task_rows(fresh)[0]))
 
 
 @router.get("/me/tasks", response={200: list[TaskOut], **ERRORS}, summary="My tasks")
 def my_tasks(request: HttpRequest, done: bool = False) -> Any:
-    tasks = selectors.tasks_for_user(user=_viewer(request), include_done=done)
+    tasks = selectors.tasks_for_user(user=signed_in_user(request), include_done=done)
     return [_task_out(r) for r in display.task_rows(tasks)]
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.messaging import chain, evidence
-from tsunagu.messaging.errors import refuse
+from tsunagu.messaging.errors import MessagingError
 from tsunagu.messaging.models import Message, Room, RoomMember
 
 
@@ -36,7 +36,7 @@ def visible_until(*, room: Room, user: User | None) -> int:
         return room.last_seq
     member = RoomMember.objects.filter(room=room, user=user).first()
     if member is None:
-        raise refuse("not_a_member")
+        raise MessagingError.refuse("not_a_member")
     if member.removed_at is not None:
         return member.removed_after_seq or 0
     return room.last_seq

@@ -58,6 +58,10 @@ class Room(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_group(self) -> bool:
+        return self.kind == RoomKind.GROUP
+
 
 class MemberRole(models.TextChoices):
     CLIENT = "client", _("client")
@@ -85,6 +89,10 @@ class RoomMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.room}"
+
+    @property
+    def is_worker(self) -> bool:
+        return self.role == MemberRole.WORKER
 
 
 class EntryKind(models.TextChoices):

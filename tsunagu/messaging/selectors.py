@@ -24,6 +24,7 @@ from tsunagu.messaging.models import (
     Attachment,
     EntryKind,
     GuardEvent,
+    GuardNotice,
     Message,
     Pin,
     Room,
@@ -189,6 +190,18 @@ class Revision:
     at: datetime.datetime
     kind: str = EntryKind.MESSAGE
 
+    @property
+    def is_original(self) -> bool:
+        return self.kind == EntryKind.MESSAGE
+
+    @property
+    def is_edit(self) -> bool:
+        return self.kind == EntryKind.EDIT
+
+    @property
+    def is_deletion(self) -> bool:
+        return self.kind == EntryKind.DELETE
+
 
 @dataclass
 class ReplyPreview:
@@ -220,6 +233,14 @@ class Item:
     @property
     def edited(self) -> bool:
         return self.revisions > 0 and not self.deleted
+
+    @property
+    def warns_of_solicitation(self) -> bool:
+        return self.guard_notice == GuardNotice.SOLICIT
+
+    @property
+    def reminds_to_stay(self) -> bool:
+        return self.guard_notice == GuardNotice.REMINDER
 
 
 @dataclass

@@ -28,7 +28,7 @@ from tsunagu.contracts.states import MilestoneStatus
 from tsunagu.core.uploads import check_upload
 from tsunagu.guard.engine import scan_with_context
 from tsunagu.messaging import chain
-from tsunagu.messaging.errors import ContactBlocked, MessagingError, refuse
+from tsunagu.messaging.errors import ContactBlocked, MessagingError
 from tsunagu.messaging.models import (
     Attachment,
     EntryKind,
@@ -87,7 +87,7 @@ def room_open_inquiry(
     if client.pk == worker.pk:
         raise ValidationError(_("You cannot open an inquiry with yourself."))
     if by.pk not in (client.pk, worker.pk):
-        raise refuse("not_a_member")
+        raise MessagingError.refuse("not_a_member")
     with transaction.atomic():
         # Lock the client's row: two first messages at once open one room, not two.
         User.objects.select_for_update().filter(pk=client.pk).first()
@@ -164,9 +164,9 @@ def room_member_add(*, room: Room, user: User, by: User) -> RoomMember:
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=room.pk)
         if room.kind != RoomKind.GROUP:
-            raise refuse("wrong_kind")
+            raise MessagingError.refuse("wrong_kind")
         if by.pk != room.client_id:
-            raise refuse("not_the_owner")
+            raise MessagingError.refuse("not_the_owner")
         member, created = RoomMember.objects.get_or_create(
             room=room, user=user, defaults={"role": MemberRole.WORKER}
         )
@@ -188,16 +188,16 @@ def room_member_remove(*, room: Room, user: User, by: User) -> RoomMember:
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=room.pk)
         if room.kind != RoomKind.GROUP:
-            raise refuse("wrong_kind")
+            raise MessagingError.refuse("wrong_kind")
         if by.pk != room.client_id or user.pk == room.client_id:
-            raise refuse("not_the_owner")
+            raise MessagingError.refuse("not_the_owner")
         member = (
             RoomMember.objects.select_for_update()
             .filter(room=room, user=user, removed_at__isnull=True)
             .first()
         )
         if member is None:
-            raise refuse("not_in_room")
+            raise MessagingError.refuse("not_in_room")
         member.removed_at = timezone.now()
         member.removed_after_seq = room.last_seq
         member.save(update_fields=["removed_at", "removed_after_seq"])
@@ -239,10 +239,10 @@ def room_is_funded(room: Room) -> bool:
 
 def _clean_body(body: str) -> str:
     if "\x00" in body or any(unicodedata.category(c) == "Cs" for c in body):
-        raise refuse("binary")
+        raise MessagingError.refuse("binary")
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     if len(body) > MAX_BODY:
-        raise refuse("too_long")
+        raise MessagingError.refuse("too_long")
     return body
 
 
@@ -274,7 +274,7 @@ def _guard(room: Room, sender: User, body: str, funded: bool) -> tuple[str, list
 def _member(room: Room, user: User) -> RoomMember:
     member = RoomMember.objects.filter(room=room, user=user, removed_at__isnull=True).first()
     if member is None:
-        raise refuse("not_a_member")
+        raise MessagingError.refuse("not_a_member")
     return member
 
 
@@ -342,9 +342,9 @@ def message_send(
 ) -> Message:
     body = _clean_body(body)
     if not body.strip() and not attachments:
-        raise refuse("empty")
+        raise MessagingError.refuse("empty")
     if len(attachments) > MAX_FILES:
-        raise refuse("too_many_files")
+        raise MessagingError.refuse("too_many_files")
     checked = []
     for upload in attachments:
         result = check_upload(upload, allowed_kinds=ATTACHMENT_KINDS, max_bytes=MAX_FILE_BYTES)
@@ -358,7 +358,7 @@ def message_send(
         if reply_to is not None and (
             reply_to.room_id != room.pk or reply_to.kind != EntryKind.MESSAGE
         ):
-            raise refuse("wrong_reply")
+            raise MessagingError.refuse("wrong_reply")
         message = _append(
             room,
             kind=EntryKind.MESSAGE,
@@ -420,9 +420,9 @@ def message_edit(*, message: Message, by: User, body: str) -> Message:
     """Add a revision. The original and every earlier revision stay in the record."""
     body = _clean_body(body)
     if not body.strip():
-        raise refuse("empty")
+        raise MessagingError.refuse("empty")
     if message.kind != EntryKind.MESSAGE or message.sender_id != by.pk:
-        raise refuse("not_the_sender")
+        raise MessagingError.refuse("not_the_sender")
     room = message.room
     _member(room, by)
     notice, findings = _guard(room, by, body, room_is_funded(room))
@@ -431,7 +431,7 @@ def message_edit(*, message: Message, by: User, body: str) -> Message:
         _member(room, by)
         _body, deleted = _current(message)
         if deleted:
-            raise refuse("already_deleted")
+            raise MessagingError.refuse("already_deleted")
         entry = _append(
             room, kind=EntryKind.EDIT, sender=by, body=body, target=message, guard_notice=notice
         )
@@ -451,13 +451,13 @@ def message_edit(*, message: Message, by: User, body: str) -> Message:
 def message_delete(*, message: Message, by: User) -> Message:
     """Leave a tombstone. The original text stays in the record for evidence."""
     if message.kind != EntryKind.MESSAGE or message.sender_id != by.pk:
-        raise refuse("not_the_sender")
+        raise MessagingError.refuse("not_the_sender")
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=message.room_id)
         _member(room, by)
         _current_body, deleted = _current(message)
         if deleted:
-            raise refuse("already_deleted")
+            raise MessagingError.refuse("already_deleted")
         return _append(room, kind=EntryKind.DELETE, sender=by, body="", target=message)
 
 
@@ -477,7 +477,7 @@ def pin_add(*, message: Message, by: User) -> Pin:
         room = Room.objects.select_for_update().get(pk=message.room_id)
         _member(room, by)
         if message.kind != EntryKind.MESSAGE:
-            raise refuse("wrong_kind")
+            raise MessagingError.refuse("wrong_kind")
         pin, _created = Pin.objects.get_or_create(
             room=room, message=message, unpinned_at=None, defaults={"pinned_by": by}
         )
@@ -512,7 +512,7 @@ def task_create(
         if not RoomMember.objects.filter(
             room=room, user=assignee, removed_at__isnull=True
         ).exists():
-            raise refuse("not_in_room")
+            raise MessagingError.refuse("not_in_room")
         task = Task.objects.create(
             room=room,
             title=title.strip(),
@@ -538,7 +538,7 @@ def task_set_done(*, task: Task, by: User, done: bool) -> Task:
         task = Task.objects.select_for_update().select_related("room").get(pk=task.pk)
         _member(task.room, by)
         if by.pk not in (task.assignee_id, task.created_by_id, task.room.client_id):
-            raise refuse("not_task_owner")
+            raise MessagingError.refuse("not_task_owner")
         task.done_at = timezone.now() if done else None
         task.save(update_fields=["done_at"])
     return task

@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.accounts.models import User
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.contracts.models import Contract
+from tsunagu.core.errors import error_text
 from tsunagu.messaging import display, selectors, services
 from tsunagu.messaging.errors import ContactBlocked, MessagingError
 from tsunagu.messaging.export import evidence_export
@@ -35,14 +37,8 @@ from tsunagu.messaging.models import Attachment, Pin, RoomKind
 from tsunagu.messaging.selectors import Access
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _access(request: HttpRequest, pk: int) -> Access:
-    return selectors.room_access(room_id=pk, viewer=_viewer(request))
+    return selectors.room_access(room_id=pk, viewer=signed_in_user(request))
 
 
 def _active(request: HttpRequest, pk: int) -> Access:
@@ -71,21 +67,13 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, MessagingError):
-        return str(exc.message)
-    if isinstance(exc, ValidationError):
-        return " ".join(str(m) for m in exc.messages)
-    return str(exc)
-
-
 # --- room list, my tasks ----------------------------------------------------------------------
 
 
 @login_required
 @require_GET
 def room_list(request: HttpRequest) -> HttpResponse:
-    rows = selectors.rooms_for_user(user=_viewer(request))
+    rows = selectors.rooms_for_user(user=signed_in_user(request))
     return render(request, "messaging/rooms.html", {"rows": rows})
 
 
@@ -93,7 +81,7 @@ def room_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
     include_done = request.GET.get("done") == "1"
-    tasks = selectors.tasks_for_user(user=_viewer(request), include_done=include_done)
+    tasks = selectors.tasks_for_user(user=signed_in_user(request), include_done=include_done)
     return render(
         request,
         "messaging/tasks.html",
@@ -220,7 +208,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
         except ContactBlocked as exc:
             blocked = exc
         except (MessagingError, ValidationError) as exc:
-            error = _error_text(exc)
+            error = error_text(exc)
         else:
             if _is_htmx(request):
                 response = render(
@@ -274,7 +262,7 @@ def edit(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
             except ContactBlocked as exc:
                 blocked = exc
             except (MessagingError, ValidationError) as exc:
-                error = _error_text(exc)
+                error = error_text(exc)
             else:
                 return redirect(_room_url(pk, message.seq))
         else:
@@ -303,7 +291,7 @@ def delete(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     try:
         services.message_delete(message=message, by=access.viewer)
     except MessagingError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(_room_url(pk, message.seq))
 
 
@@ -337,7 +325,7 @@ def pin(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     try:
         services.pin_add(message=message, by=access.viewer)
     except MessagingError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Pinned. Everyone in the room sees it at the top."))
     return redirect(_room_url(pk))
@@ -368,7 +356,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
                 due_at=form.due_at(),
             )
         except (MessagingError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("Task added."))
             return redirect(_room_url(pk) + "#tasks")
@@ -383,9 +371,13 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_done(request: HttpRequest, task_pk: int) -> HttpResponse:
-    task = selectors.task_for_member(task_id=task_pk, user=_viewer(request))
+    user = signed_in_user(request)
+    task = selectors.task_for_member(task_id=task_pk, user=user)
     done = request.POST.get("done") == "1"
-    services.task_set_done(task=task, by=_viewer(request), done=done)
+    try:
+        services.task_set_done(task=task, by=user, done=done)
+    except MessagingError as exc:
+        messages.error(request, error_text(exc))
     return redirect(_next_url(request, _room_url(task.room_id) + "#tasks"))
 
 
@@ -403,7 +395,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 room=access.room, user=form.cleaned_data["person"], by=access.viewer
             )
         except MessagingError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             return redirect(_room_url(pk) + "#members")
         else:
             messages.success(
@@ -428,7 +420,7 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     try:
         services.room_member_remove(room=access.room, user=person, by=access.viewer)
     except MessagingError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -475,7 +467,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def staff_history(request: HttpRequest, pk: int) -> HttpResponse:
     """The full record for staff: originals, every revision, deletions, and the chain check."""
-    if not _viewer(request).is_staff:
+    if not signed_in_user(request).is_staff:
         raise Http404
     access = _access(request, pk)
     record = selectors.staff_record(room=access.room)
@@ -507,16 +499,16 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         opened = services.room_open_inquiry(
-            client=_viewer(request),
+            client=signed_in_user(request),
             worker=data["worker_user"],
-            by=_viewer(request),
+            by=signed_in_user(request),
             subject_type=data["subject_type"],
             subject_id=data["subject_id"] or "",
             title=data["title"]
             or _("Inquiry to %(name)s") % {"name": data["worker_user"].profile.display_name},
         )
     except (MessagingError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect(fallback)
     return redirect(_room_url(opened.pk))
 
@@ -526,7 +518,7 @@ def inquiry_start(request: HttpRequest) -> HttpResponse:
 def contract_room(request: HttpRequest, contract_pk: int) -> HttpResponse:
     """The contract's room, opened on first use by one of its two parties."""
     contract = get_object_or_404(Contract, pk=contract_pk)
-    viewer = _viewer(request)
+    viewer = signed_in_user(request)
     if viewer.pk in (contract.client_id, contract.worker_id):
         opened = services.room_for_contract(contract=contract)
         return redirect(_room_url(opened.pk))
@@ -543,12 +535,12 @@ def group_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = services.group_room_create(
-                client=_viewer(request),
+                client=signed_in_user(request),
                 title=form.cleaned_data["title"],
                 workers=form.cleaned_data["people"],
             )
         except ValidationError as exc:
-            form.add_error("title", _error_text(exc))
+            form.add_error("title", error_text(exc))
         else:
             return redirect(_room_url(created.pk))
     status = 400 if request.method == "POST" else 200

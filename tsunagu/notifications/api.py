@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.schemas import ErrorOut, StrictSchema
 from tsunagu.notifications import selectors
 from tsunagu.notifications.services import notifications_mark_read
@@ -53,7 +54,7 @@ class ReadOut(Schema):
 
 @router.get("", response={200: NotificationListOut, **ERRORS}, summary="My notifications")
 def notification_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
-    user_id = request.auth.pk  # type: ignore[attr-defined]
+    user_id = signed_in_user(request).pk
     page = selectors.notification_page(user_id=user_id, page_number=max(query.page, 1))
     return NotificationListOut(
         count=page.paginator.count,
@@ -76,7 +77,7 @@ def notification_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
 
 @router.post("/read", response={200: ReadOut, **ERRORS}, summary="Mark my notifications read")
 def notification_read(request: HttpRequest, payload: ReadIn) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
+    user = signed_in_user(request)
     # Ids of other people's notifications are simply not found: the filter is by owner.
     marked = notifications_mark_read(user=user, ids=payload.ids)
     return ReadOut(marked=marked, unread=selectors.unread_count(user_id=user.pk))

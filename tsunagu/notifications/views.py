@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.notifications import selectors
 from tsunagu.notifications.services import notifications_mark_read
 
@@ -14,15 +15,15 @@ from tsunagu.notifications.services import notifications_mark_read
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    assert request.user.pk is not None
-    page = selectors.notification_page(user_id=request.user.pk, page_number=request.GET.get("page"))
+    user = signed_in_user(request)
+    page = selectors.notification_page(user_id=user.pk, page_number=request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
 
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    notifications_mark_read(user=request.user)  # type: ignore[arg-type]
+    notifications_mark_read(user=signed_in_user(request))
     return redirect("notifications:list")
 
 
@@ -30,11 +31,11 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one of my notifications read and follow its link, if the link stays on this site."""
-    assert request.user.pk is not None
-    notification = selectors.notification_get(user_id=request.user.pk, pk=pk)
+    user = signed_in_user(request)
+    notification = selectors.notification_get(user_id=user.pk, pk=pk)
     if notification is None:
         raise Http404
-    notifications_mark_read(user=request.user, ids=[notification.pk])
+    notifications_mark_read(user=user, ids=[notification.pk])
     target = selectors.safe_internal_url(notification.url)
     return redirect(target or "notifications:list")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.accounts.selectors import verified_levels_for
 from tsunagu.api.errors import error_body
 from tsunagu.api.schemas import ErrorOut
@@ -137,10 +137,7 @@ def patch_my_profile(request: HttpRequest, payload: ProfilePatchIn) -> Any:
     form = ProfileForm(data)
     if not form.is_valid():
         return Status(422, _form_errors(form.errors.get_json_data()))
-    try:
-        services.profile_update(profile=profile, actor=request.user, changes=form.changes())
-    except ValidationError as exc:
-        return Status(422, error_body("invalid", " ".join(exc.messages)))
+    services.profile_update(profile=profile, actor=signed_in_user(request), changes=form.changes())
     return _full(selectors.profile_public_get(pk=profile.pk))
 
 
@@ -153,12 +150,8 @@ def get_profile(request: HttpRequest, profile_id: int) -> Any:
 
 def _own_profile_pk(request: HttpRequest) -> int:
     """The caller's own profile: the only one PATCH can reach, since it takes no id."""
-    user_pk = request.user.pk
-    pk = (
-        Profile.objects.filter(user_id=user_pk).values_list("pk", flat=True).first()
-        if user_pk is not None
-        else None
-    )
+    user = signed_in_user(request)
+    pk = Profile.objects.filter(user=user).values_list("pk", flat=True).first()
     if pk is None:  # every account has one; a missing one is a 404, never someone else's
         raise Http404
     return int(pk)

@@ -150,6 +150,14 @@ class Profile(models.Model):
         return self.display_name
 
     @property
+    def is_available(self) -> bool:
+        return self.availability == Availability.AVAILABLE
+
+    @property
+    def is_limited(self) -> bool:
+        return self.availability == Availability.LIMITED
+
+    @property
     def public_name(self) -> str:
         """The display name, with the real name beside it when the person chose to show it."""
         real = self.user.legal_name if self.show_real_name else ""
@@ -192,3 +200,15 @@ class PortfolioItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == PortfolioKind.IMAGE
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == PortfolioKind.FILE
+
+    @property
+    def is_link(self) -> bool:
+        return self.kind == PortfolioKind.LINK

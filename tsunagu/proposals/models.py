@@ -113,6 +113,14 @@ class Proposal(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE
 
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ProposalStatus.SUBMITTED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == ProposalStatus.DECLINED
+
 
 class InterviewStatus(models.TextChoices):
     PROPOSED = "proposed", _("Times proposed")
@@ -164,8 +172,13 @@ class Interview(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def other_party_id(self, user_id: int) -> int:
-        return self.invitee_id if user_id == self.inviter_id else self.inviter_id
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == InterviewStatus.PROPOSED
+
+    @property
+    def is_booked(self) -> bool:
+        return self.status == InterviewStatus.BOOKED
 
 
 class InterviewSlot(models.Model):

@@ -8,14 +8,19 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.accounts.selectors import verified_levels_for
+from tsunagu.contracts.models import Contract
 from tsunagu.jobs.models import Job, JobStatus
+from tsunagu.messaging.models import Room, RoomKind, RoomMember
 from tsunagu.profiles.models import Profile
-from tsunagu.profiles.selectors import Badge, badges_from, zone_of
-from tsunagu.proposals import ics, services, slots
+from tsunagu.profiles.selectors import Badge, badges_from, default_schedule, schedule_of, zone_of
+from tsunagu.profiles.timezones import Schedule
+from tsunagu.proposals import ics, slots
+from tsunagu.proposals.errors import ProposalError
 from tsunagu.proposals.models import (
     Interview,
     InterviewSlot,
@@ -156,13 +161,116 @@ def open_jobs_of(*, client: Any) -> list[Job]:
     )
 
 
+def day_start(user: User, now: datetime.datetime | None = None) -> datetime.datetime:
+    """Midnight today on ``user``'s own calendar: daily limits follow their day."""
+    zone = zone_of(user.time_zone)
+    local = (now or timezone.now()).astimezone(zone)
+    return datetime.datetime.combine(local.date(), datetime.time(0), tzinfo=zone)
+
+
 def proposals_sent_today(*, worker: User) -> int:
-    return Proposal.objects.filter(
-        worker=worker, created_at__gte=services.day_start(worker)
-    ).count()
+    return Proposal.objects.filter(worker=worker, created_at__gte=day_start(worker)).count()
 
 
 # --- interviews -----------------------------------------------------------------------------
+
+
+def schedule_for(user: User) -> Schedule:
+    """When ``user`` works, in their own zone (9:00–18:00 on weekdays when unknown)."""
+    profile = Profile.objects.filter(user=user).select_related("user").first()
+    zone = zone_of(user.time_zone)
+    return schedule_of(profile, zone=zone) if profile is not None else default_schedule(zone)
+
+
+def _other_of(viewer: User, first: User, second: User) -> User:
+    if viewer.pk == first.pk:
+        return second
+    if viewer.pk == second.pk:
+        return first
+    raise ProposalError.refuse("not_a_party")
+
+
+def interview_other_party(
+    *,
+    viewer: User,
+    interview: Interview | None = None,
+    proposal: Proposal | None = None,
+    room: Room | None = None,
+    contract: Contract | None = None,
+) -> User:
+    """The person ``viewer`` has (or would have) an interview with, about exactly one subject.
+
+    An interview is between its inviter and invitee, a proposal between the worker and the
+    job's client, a contract between its client and worker. A room qualifies only when it is an
+    inquiry or contract room with exactly two current members, the viewer being one of them (a
+    group room, a removed member or a third person does not). Anyone else is refused with
+    ``not_a_party``; the service refuses with this same rule, under its lock.
+    """
+    if sum(x is not None for x in (interview, proposal, room, contract)) != 1:
+        raise ValueError("give exactly one of interview, proposal, room, contract")
+    if interview is not None:
+        return _other_of(viewer, interview.inviter, interview.invitee)
+    if proposal is not None:
+        return _other_of(viewer, proposal.job.client, proposal.worker)
+    if contract is not None:
+        return _other_of(viewer, contract.client, contract.worker)
+    assert room is not None
+    if room.kind not in (RoomKind.INQUIRY, RoomKind.CONTRACT):
+        raise ProposalError.refuse("not_a_party")
+    members = [
+        m.user
+        for m in RoomMember.objects.filter(room=room, removed_at__isnull=True).select_related(
+            "user"
+        )
+    ]
+    if len(members) != 2:
+        raise ProposalError.refuse("not_a_party")
+    return _other_of(viewer, members[0], members[1])
+
+
+@dataclass(frozen=True)
+class InterviewSubject:
+    """What an interview is about (one of a proposal, a room, a contract) and who it is with."""
+
+    other: User
+    proposal: Proposal | None = None
+    room: Room | None = None
+    contract: Contract | None = None
+
+
+def interview_subject(
+    *,
+    viewer: User,
+    proposal_id: int | None = None,
+    room_id: int | None = None,
+    contract_id: int | None = None,
+) -> InterviewSubject:
+    """The proposal, room or contract an interview would be about, seen by ``viewer``.
+
+    Http404 when the viewer may not see it at all; ``not_a_party`` (from
+    :func:`interview_other_party`) when they see it but may not arrange an interview there.
+    """
+    if proposal_id is not None:
+        proposal = proposal_for_viewer(pk=proposal_id, viewer=viewer)
+        return InterviewSubject(
+            other=interview_other_party(viewer=viewer, proposal=proposal), proposal=proposal
+        )
+    if room_id is not None:
+        room = get_object_or_404(Room, pk=room_id, members__user=viewer)
+        return InterviewSubject(other=interview_other_party(viewer=viewer, room=room), room=room)
+    if contract_id is not None:
+        contract = (
+            Contract.objects.filter(pk=contract_id)
+            .filter(Q(client_id=viewer.pk) | Q(worker_id=viewer.pk))
+            .select_related("client", "worker")
+            .first()
+        )
+        if contract is None:
+            raise Http404
+        return InterviewSubject(
+            other=interview_other_party(viewer=viewer, contract=contract), contract=contract
+        )
+    raise Http404
 
 
 def interview_for_viewer(*, pk: int, viewer: Any) -> Interview:
@@ -199,7 +307,7 @@ class SlotView:
 
 
 def slot_views(*, interview: Interview, viewer: User) -> list[SlotView]:
-    other = interview.invitee if viewer.pk == interview.inviter_id else interview.inviter
+    other = interview_other_party(viewer=viewer, interview=interview)
     mine, theirs = zone_of(viewer.time_zone), zone_of(other.time_zone)
     return [
         SlotView(
@@ -220,8 +328,8 @@ def suggested_slots(
     now = now or timezone.now()
     mine_zone, their_zone = zone_of(viewer.time_zone), zone_of(other.time_zone)
     found = slots.suggest(
-        services.schedule_for(viewer),
-        services.schedule_for(other),
+        schedule_for(viewer),
+        schedule_for(other),
         now=now,
         duration=datetime.timedelta(minutes=duration_minutes),
     )

@@ -17,32 +17,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.accounts.models import User
+from tsunagu.accounts.request import signed_in_user
 from tsunagu.contracts import forms as contract_forms
 from tsunagu.contracts.errors import ContractError
-from tsunagu.contracts.models import Contract
 from tsunagu.contracts.services import MAX_MILESTONES
+from tsunagu.core.errors import DomainError, error_text
 from tsunagu.jobs import selectors as job_selectors
 from tsunagu.jobs.models import Job
-from tsunagu.messaging.models import Room, RoomMember
 from tsunagu.profiles.models import Profile
 from tsunagu.profiles.selectors import zone_of
 from tsunagu.proposals import forms, selectors, services, slots
 from tsunagu.proposals.errors import ProposalError
 from tsunagu.proposals.models import InterviewStatus, Proposal
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, (ProposalError, ContractError)):
-        return str(exc.message)
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
 
 
 def _add_errors(form: Any, exc: ValidationError, formset: Any = None) -> None:
@@ -62,7 +48,7 @@ def _add_errors(form: Any, exc: ValidationError, formset: Any = None) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest, job_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     job = job_selectors.job_get_for_viewer(pk=job_pk, viewer=user)
     existing = selectors.proposal_of(job=job, worker=user)
     if existing is not None:
@@ -87,8 +73,8 @@ def proposal_new(request: HttpRequest, job_pk: int) -> HttpResponse:
                     delivery_date=data["delivery_date"],
                     milestones=forms.proposed_milestones(formset),
                 )
-            except ProposalError as exc:
-                form.add_error(None, str(exc.message))
+            except DomainError as exc:
+                form.add_error(None, exc.message)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
@@ -115,14 +101,14 @@ def proposal_new(request: HttpRequest, job_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_proposals(request: HttpRequest) -> HttpResponse:
-    rows = selectors.proposals_of_worker(worker=_user(request))
+    rows = selectors.proposals_of_worker(worker=signed_in_user(request))
     return render(request, "proposals/mine.html", {"rows": rows})
 
 
 @login_required
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     proposal = selectors.proposal_for_viewer(pk=pk, viewer=user)
     is_client = proposal.job.client_id == user.pk
     other = proposal.worker if is_client else proposal.job.client
@@ -145,12 +131,12 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _proposal_action(
     request: HttpRequest, pk: int, action: Any, done: str, **kwargs: Any
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     proposal = selectors.proposal_for_viewer(pk=pk, viewer=user)
     try:
         action(proposal=proposal, by=user, **kwargs)
-    except (ProposalError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, done)
     back = request.POST.get("next", "")
@@ -173,7 +159,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def job_proposals(request: HttpRequest, job_pk: int) -> HttpResponse:
-    job = job_selectors.job_for_client(pk=job_pk, client=_user(request))
+    job = job_selectors.job_for_client(pk=job_pk, client=signed_in_user(request))
     return render(
         request,
         "proposals/job.html",
@@ -198,7 +184,9 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DeclineForm(request.POST)
     if not form.is_valid():
-        selectors.proposal_for_viewer(pk=pk, viewer=_user(request))  # 404 before any message
+        selectors.proposal_for_viewer(
+            pk=pk, viewer=signed_in_user(request)
+        )  # 404 before any message
         messages.error(request, _("Choose a reason."))
         return redirect("proposals:detail", pk)
     return _proposal_action(
@@ -214,12 +202,12 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def inquiry(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     proposal = selectors.proposal_for_viewer(pk=pk, viewer=user)
     try:
         room = services.proposal_open_inquiry(proposal=proposal, by=user)
-    except (ProposalError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
         return redirect("proposals:detail", proposal.pk)
     return redirect("messaging:room", room.pk)
 
@@ -257,7 +245,7 @@ def _offer_initial(proposal: Proposal, user: User) -> tuple[dict[str, Any], list
 @require_http_methods(["GET", "POST"])
 def offer(request: HttpRequest, pk: int) -> HttpResponse:
     """The offer form, prefilled from the proposal; sending it creates the offered contract."""
-    user = _user(request)
+    user = signed_in_user(request)
     proposal = selectors.proposal_for_viewer(pk=pk, viewer=user)
     if proposal.job.client_id != user.pk:
         raise Http404
@@ -284,7 +272,9 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
                     inspection_days=data["inspection_days"],
                     revision_limit=data["revision_limit"],
                 )
-            except (ProposalError, ContractError) as exc:
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            except ContractError as exc:  # not a DomainError yet
                 form.add_error(None, str(exc.message))
             except ValidationError as exc:
                 contract_forms.add_service_errors(form, formset, exc)
@@ -320,7 +310,7 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def scout(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = forms.ScoutForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of your open jobs."))
@@ -335,8 +325,8 @@ def scout(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     try:
         services.scout_send(client=user, job=job, worker=profile.user)
-    except (ProposalError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -349,44 +339,39 @@ def scout(request: HttpRequest) -> HttpResponse:
 # --- interviews -----------------------------------------------------------------------------
 
 
-def _interview_subject(request: HttpRequest, user: User) -> dict[str, Any]:
-    """What the interview is about, from ?proposal=, ?room= or ?contract=; 404 for others."""
+_SUBJECT_PAGES = {
+    "proposal": "proposals:detail",
+    "room": "messaging:room",
+    "contract": "contracts:detail",
+}
+
+
+def _interview_subject(request: HttpRequest) -> tuple[str, int]:
+    """Which proposal, room or contract the interview is about: ?proposal=, ?room= or ?contract=."""
     source = request.POST if request.method == "POST" else request.GET
-    for key in ("proposal", "room", "contract"):
+    for key in _SUBJECT_PAGES:
         raw = source.get(key, "")
         if raw.isdigit():
-            pk = int(raw)
-            if key == "proposal":
-                proposal = selectors.proposal_for_viewer(pk=pk, viewer=user)
-                other = (
-                    proposal.worker if proposal.job.client_id == user.pk else proposal.job.client
-                )
-                return {"proposal": proposal, "other": other, "key": key, "pk": pk}
-            if key == "room":
-                room = get_object_or_404(Room, pk=pk, members__user=user)
-                member = (
-                    RoomMember.objects.filter(room=room, removed_at__isnull=True)
-                    .exclude(user=user)
-                    .select_related("user")
-                    .first()
-                )
-                if member is None:
-                    raise Http404
-                return {"room": room, "other": member.user, "key": key, "pk": pk}
-            contract = get_object_or_404(Contract, pk=pk)
-            if user.pk not in (contract.client_id, contract.worker_id):
-                raise Http404
-            other = contract.worker if contract.client_id == user.pk else contract.client
-            return {"contract": contract, "other": other, "key": key, "pk": pk}
+            return key, int(raw)
     raise Http404
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def interview_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    subject = _interview_subject(request, user)
-    other: User = subject["other"]
+    user = signed_in_user(request)
+    key, pk = _interview_subject(request)
+    try:
+        subject = selectors.interview_subject(
+            viewer=user,
+            proposal_id=pk if key == "proposal" else None,
+            room_id=pk if key == "room" else None,
+            contract_id=pk if key == "contract" else None,
+        )
+    except ProposalError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(_SUBJECT_PAGES[key], pk)
+    other = subject.other
     duration = 60
     raw_duration = (request.POST or request.GET).get("duration_minutes", "")
     if raw_duration.isdigit() and int(raw_duration) in services.DURATIONS:
@@ -399,7 +384,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = forms.InterviewForm(request.POST, choices=choices, zone=zone)
         if form.is_valid():
-            mine, theirs = services.schedule_for(user), services.schedule_for(other)
+            mine, theirs = selectors.schedule_for(user), selectors.schedule_for(other)
             length = datetime.timedelta(minutes=form.cleaned_data["duration_minutes"])
             outside = [
                 s
@@ -412,12 +397,12 @@ def interview_new(request: HttpRequest) -> HttpResponse:
                         by=user,
                         starts=form.starts(),
                         duration_minutes=form.cleaned_data["duration_minutes"],
-                        proposal=subject.get("proposal"),
-                        room=subject.get("room"),
-                        contract=subject.get("contract"),
+                        proposal=subject.proposal,
+                        room=subject.room,
+                        contract=subject.contract,
                     )
-                except ProposalError as exc:
-                    form.add_error(None, str(exc.message))
+                except DomainError as exc:
+                    form.add_error(None, exc.message)
                 except ValidationError as exc:
                     _add_errors(form, exc)
                 else:
@@ -440,8 +425,8 @@ def interview_new(request: HttpRequest) -> HttpResponse:
             "other_profile": getattr(other, "profile", None),
             "my_zone": zone.key,
             "their_zone": zone_of(other.time_zone).key,
-            "subject_key": subject["key"],
-            "subject_pk": subject["pk"],
+            "subject_key": key,
+            "subject_pk": pk,
             "outside": outside,
         },
         status=status,
@@ -451,9 +436,9 @@ def interview_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     interview = selectors.interview_for_viewer(pk=pk, viewer=user)
-    other = interview.invitee if user.pk == interview.inviter_id else interview.inviter
+    other = selectors.interview_other_party(viewer=user, interview=interview)
     return render(
         request,
         "proposals/interview.html",
@@ -472,7 +457,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def interview_book(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     interview = selectors.interview_for_viewer(pk=pk, viewer=user)
     raw = request.POST.get("slot", "")
     if not raw.isdigit():
@@ -480,8 +465,8 @@ def interview_book(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("proposals:interview", interview.pk)
     try:
         services.interview_book(interview=interview, slot_id=int(raw), by=user)
-    except (ProposalError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The interview is booked. Add it to your calendar."))
     return redirect("proposals:interview", interview.pk)
@@ -490,7 +475,7 @@ def interview_book(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def interview_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     interview = selectors.interview_for_viewer(pk=pk, viewer=user)
     room_url = request.build_absolute_uri(reverse("messaging:room", args=[interview.room_id]))
     body = selectors.interview_calendar(interview=interview, room_url=room_url)

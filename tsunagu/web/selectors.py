@@ -16,6 +16,6 @@ def home_dashboard(*, user: User) -> dict[str, Any]:
         "profile": profile,
         "completeness": profile_completeness(profile=profile),
         "levels": levels,
-        "verified_count": sum(1 for level in levels if level.state == "verified"),
+        "verified_count": sum(1 for level in levels if level.is_verified),
         "next_step": next_verification_step(user=user),
     }
