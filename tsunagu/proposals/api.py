@@ -21,7 +21,6 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.errors import ApiError
 from tsunagu.api.schemas import ErrorOut, StrictSchema
-from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.services import MilestoneInput
 from tsunagu.jobs import selectors as job_selectors
 from tsunagu.jobs.models import Job
@@ -33,16 +32,6 @@ from tsunagu.proposals.models import Interview, InterviewStatus, Proposal
 router = Router(tags=["proposals"])
 
 ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422, 429): ErrorOut}
-
-
-def _contract_refused(exc: ContractError) -> ApiError:
-    """An offer refused by the contracts app, answered as this router always has.
-
-    ``ContractError`` is not a ``DomainError`` yet, so the API's handler does not know it: the
-    wrong person is 403 and anything else 409. Drop this once it is one.
-    """
-    status = 403 if exc.code in {"not_the_client", "not_the_worker", "not_a_party"} else 409
-    return ApiError(exc.code, str(exc.message), status=status)
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -330,23 +319,20 @@ def withdraw(request: HttpRequest, proposal_id: int) -> Any:
 def offer(request: HttpRequest, proposal_id: int, payload: ProposalOfferIn) -> Any:
     user = signed_in_user(request)
     proposal = selectors.proposal_for_viewer(pk=proposal_id, viewer=user)
-    try:
-        services.proposal_offer(
-            proposal=proposal,
-            by=user,
-            title=payload.title,
-            description=payload.description,
-            deliverables=payload.deliverables,
-            milestones=[
-                MilestoneInput(title=m.title, amount=m.amount, due_date=m.due_date)
-                for m in payload.milestones
-            ],
-            payment_due=payload.payment_due,
-            inspection_days=payload.inspection_days,
-            revision_limit=payload.revision_limit,
-        )
-    except ContractError as exc:
-        raise _contract_refused(exc) from exc
+    services.proposal_offer(
+        proposal=proposal,
+        by=user,
+        title=payload.title,
+        description=payload.description,
+        deliverables=payload.deliverables,
+        milestones=[
+            MilestoneInput(title=m.title, amount=m.amount, due_date=m.due_date)
+            for m in payload.milestones
+        ],
+        payment_due=payload.payment_due,
+        inspection_days=payload.inspection_days,
+        revision_limit=payload.revision_limit,
+    )
     return Status(201, _one(proposal, user))
 
 

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.accounts.models import User
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.contracts import forms as contract_forms
-from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.services import MAX_MILESTONES
 from tsunagu.core.errors import DomainError, error_text
 from tsunagu.jobs import selectors as job_selectors
@@ -274,8 +273,6 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)
-            except ContractError as exc:  # not a DomainError yet
-                form.add_error(None, str(exc.message))
             except ValidationError as exc:
                 contract_forms.add_service_errors(form, formset, exc)
             else:
