@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.errors import DomainError, ErrorKind
@@ -26,17 +22,3 @@ class AnalyticsError(DomainError):
         "rate_limited": ErrorKind.RATE_LIMITED,
         "bad_viewer": ErrorKind.INVALID,
     }
-
-    def __init__(
-        self,
-        code: str,
-        message: str | Promise | None = None,
-        *,
-        kind: ErrorKind | None = None,
-        field: str | None = None,
-        params: Mapping[str, Any] | None = None,
-        **named: Any,
-    ) -> None:
-        # The services raise ``AnalyticsError("rate_limited", limit=...)``: named values are
-        # the message's parameters, as with ``refuse``.
-        super().__init__(code, message, kind=kind, field=field, params={**(params or {}), **named})

@@ -241,10 +241,10 @@ def reachable_viewer(*, profile: Profile, viewer_id: int) -> User:
 
     viewer = User.objects.select_related("profile").filter(pk=viewer_id, is_active=True).first()
     if viewer is None or viewer.pk == profile.user_id:
-        raise AnalyticsError("not_a_viewer")
+        raise AnalyticsError.refuse("not_a_viewer")
     viewed = ProfileView.objects.filter(profile=profile, viewer=viewer).exists()
     if not viewed or is_private(user_id=viewer.pk):
-        raise AnalyticsError("not_a_viewer")
+        raise AnalyticsError.refuse("not_a_viewer")
     if not viewer.profile.is_client:
-        raise AnalyticsError("not_a_client")
+        raise AnalyticsError.refuse("not_a_client")
     return viewer

@@ -219,7 +219,7 @@ def profile_viewer_reach_out(*, owner: User, viewer_id: int) -> Room:
         limit=REACH_OUT_LIMIT,
         window_seconds=REACH_OUT_WINDOW,
     ):
-        raise AnalyticsError("rate_limited", limit=REACH_OUT_LIMIT)
+        raise AnalyticsError.refuse("rate_limited", limit=REACH_OUT_LIMIT)
     return room_open_inquiry(
         client=viewer,
         worker=owner,
