@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tsunagu.api import views as api_views
-from tsunagu.api.ninja import api
+from tsunagu.api_v1 import api
 from tsunagu.web import views as web_views
 
 admin.site.site_header = "Tsunagu staff"
@@ -23,7 +23,7 @@ urlpatterns = [
     path("jobs/", include("tsunagu.jobs.urls")),
     path("proposals/", include("tsunagu.proposals.urls")),
     path("api/v1/", api.urls),
-    path("api/docs", api_views.api_docs, name="api_docs"),
+    path("api/docs", api_views.api_docs, {"api": api}, name="api_docs"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
 ]

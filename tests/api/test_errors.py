@@ -17,8 +17,8 @@ from ninja.testing import TestClient
 from tests.accounts.factories import UserFactory
 from tests.api.factories import bearer, make_token
 from tsunagu.api.errors import ApiError, install_error_handlers
-from tsunagu.api.ninja import api
 from tsunagu.api.schemas import StrictSchema
+from tsunagu.api_v1 import api
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The REST API, assembled from each app's router. Served at /api/v1, documented at /api/docs.
+"""The REST API's frame; ``tsunagu.api_v1`` mounts each app's router on it (/api/v1, /api/docs).
 
 Every answer is JSON, refusals included (see :mod:`tsunagu.api.errors`); every input schema
 derives from :class:`tsunagu.api.schemas.StrictSchema`; every route needs a signed-in session
@@ -58,30 +58,26 @@ class TsunaguAPI(NinjaAPI):
         return urls
 
 
-api = TsunaguAPI(
-    title="Tsunagu API",
-    version="1",
-    description=(
-        "Authenticate with a personal API token (Settings → API tokens) sent as "
-        "`Authorization: Bearer tsu_…`, or with the browser session plus the CSRF token. "
-        'Errors are JSON: `{"code": "...", "message": "..."}` in the language of '
-        "`Accept-Language` (ja or en)."
-    ),
-    urls_namespace="api-v1",
-    docs_url=None,  # the docs page is /api/docs (tsunagu.api.views.api_docs)
-    auth=api_auth,
-    throttle=default_throttles(),
-    parser=StrictJsonParser(),
-)
-install_error_handlers(api)
+def api_create() -> TsunaguAPI:
+    """The API's frame (auth, throttles, strict JSON, one error handler) with no router mounted.
 
-# Each app's router; endpoints open to anyone say auth=None themselves.
-api.add_router("/me", "tsunagu.api.me.router")
-api.add_router("/profiles", "tsunagu.profiles.api.router")
-api.add_router("/jobs", "tsunagu.jobs.api.router")
-api.add_router("/proposals", "tsunagu.proposals.api.router")
-api.add_router("/wallet", "tsunagu.payments.api.router")
-api.add_router("/notifications", "tsunagu.notifications.api.router")
-api.add_router("/contracts", "tsunagu.contracts.api.router")
-api.add_router("/analytics", "tsunagu.analytics.api.router")
-api.add_router("", "tsunagu.messaging.api.router")  # /rooms…, /tasks…, /me/tasks
+    The project assembles the served API from it (``tsunagu.api_v1``): the apps build on this
+    app, so this app never imports their routers.
+    """
+    api = TsunaguAPI(
+        title="Tsunagu API",
+        version="1",
+        description=(
+            "Authenticate with a personal API token (Settings → API tokens) sent as "
+            "`Authorization: Bearer tsu_…`, or with the browser session plus the CSRF token. "
+            'Errors are JSON: `{"code": "...", "message": "..."}` in the language of '
+            "`Accept-Language` (ja or en)."
+        ),
+        urls_namespace="api-v1",
+        docs_url=None,  # the docs page is /api/docs (tsunagu.api.views.api_docs)
+        auth=api_auth,
+        throttle=default_throttles(),
+        parser=StrictJsonParser(),
+    )
+    install_error_handlers(api)
+    return api

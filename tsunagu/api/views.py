@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
+from ninja import NinjaAPI
 
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api import selectors, services
@@ -85,8 +86,8 @@ def token_revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def api_docs(request: HttpRequest) -> HttpResponse:
-    """Swagger UI from ninja's bundled files; its settings travel as JSON, not inline script."""
-    from tsunagu.api.ninja import api
+def api_docs(request: HttpRequest, api: NinjaAPI) -> HttpResponse:
+    """Swagger UI from ninja's bundled files; its settings travel as JSON, not inline script.
 
+    ``api`` is the served API, given by the URLconf that mounts both."""
     return api.docs.render_page(request, api)

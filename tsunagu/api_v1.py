@@ -1,0 +1,30 @@
+"""The REST API served at /api/v1: the API app's frame with each app's router mounted.
+
+It lives at the project's level, beside urls.py, because it depends on every app; the apps
+themselves only use the API app's shared pieces (auth, errors, schemas). Endpoints open to
+anyone say ``auth=None`` themselves.
+"""
+
+from __future__ import annotations
+
+from tsunagu.analytics.api import router as analytics_router
+from tsunagu.api.me import router as me_router
+from tsunagu.api.ninja import api_create
+from tsunagu.contracts.api import router as contracts_router
+from tsunagu.jobs.api import router as jobs_router
+from tsunagu.messaging.api import router as messaging_router
+from tsunagu.notifications.api import router as notifications_router
+from tsunagu.payments.api import router as payments_router
+from tsunagu.profiles.api import router as profiles_router
+from tsunagu.proposals.api import router as proposals_router
+
+api = api_create()
+api.add_router("/me", me_router)
+api.add_router("/profiles", profiles_router)
+api.add_router("/jobs", jobs_router)
+api.add_router("/proposals", proposals_router)
+api.add_router("/wallet", payments_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/contracts", contracts_router)
+api.add_router("/analytics", analytics_router)
+api.add_router("", messaging_router)  # /rooms…, /tasks…, /me/tasks
