@@ -100,7 +100,9 @@ def public_review(review: Review) -> PublicReview:
     )
 
 
-def review_page(*, user_id: int, role: str, page_number: int | str | None = 1) -> Page[Review]:
+def review_page(
+    *, user_id: int, role: str, page_number: int | str | None = 1, per_page: int = PER_PAGE
+) -> Page[Review]:
     """One page of the published reviews of ``user_id`` in ``role``, newest first.
 
     Two queries whatever the page size: the count and the page, with the author's profile, the
@@ -116,7 +118,7 @@ def review_page(*, user_id: int, role: str, page_number: int | str | None = 1) -
         .defer("private_feedback")
         .annotate(contract_value=Coalesce(_contract_value(), 0))
     )
-    page: Page[Review] = Paginator(rows, PER_PAGE).get_page(page_number)
+    page: Page[Review] = Paginator(rows, per_page).get_page(page_number)
     return page
 
 
@@ -235,6 +237,25 @@ def contract_reviews(*, contract: Contract, viewer: User) -> ContractReviews:
         theirs=public_review(other) if other is not None and other.is_revealed else None,
         theirs_written=other is not None,
     )
+
+
+def can_review_now(
+    *, contract: Contract, viewer: User, now: datetime.datetime | None = None
+) -> bool | None:
+    """For the contract page, in one query: None while nothing was paid (no box to show), else
+    whether ``viewer`` may write a review now."""
+    if not contract.is_party(viewer.pk):
+        return None
+    row = Milestone.objects.filter(contract=contract).aggregate(
+        completed_at=Min("closed_at", filter=Q(status__in=PAID)),
+        reviewed=Count(
+            "contract__reviews", filter=Q(contract__reviews__author=viewer), distinct=True
+        ),
+    )
+    completed_at: datetime.datetime | None = row["completed_at"]
+    if completed_at is None:
+        return None
+    return not row["reviewed"] and Window(completed_at).is_open(now or timezone.now())
 
 
 def review_for_subject(*, pk: int, viewer: User) -> Review:
