@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tsunagu.analytics",
     "tsunagu.jobs",
     "tsunagu.proposals",
+    "tsunagu.trust",
     "tsunagu.demo",
     "allauth",
     "allauth.account",

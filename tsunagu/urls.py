@@ -22,6 +22,7 @@ urlpatterns = [
     path("analytics/", include("tsunagu.analytics.urls")),
     path("jobs/", include("tsunagu.jobs.urls")),
     path("proposals/", include("tsunagu.proposals.urls")),
+    path("reviews/", include("tsunagu.trust.urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_views.api_docs, {"api": api}, name="api_docs"),
     path("admin/", admin.site.urls),

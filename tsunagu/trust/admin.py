@@ -1,0 +1,155 @@
+"""Staff views of reviews and reports. Nothing is edited here directly: hiding a text goes
+through ``review_hide``, which audits it and tells the author."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tsunagu.accounts.models import User
+from tsunagu.trust import rules, services
+from tsunagu.trust.errors import ReviewError
+from tsunagu.trust.models import Review, ReviewReminder, ReviewReport
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("reason (sent to the author)"),
+        max_length=rules.HIDE_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReportInline(admin.TabularInline[ReviewReport, Review]):
+    model = ReviewReport
+    extra = 0
+    can_delete = False
+    readonly_fields = ("reporter", "reason", "created_at")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Review | None = None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin[Review]):
+    list_display = (
+        "id",
+        "contract",
+        "author",
+        "subject",
+        "subject_role",
+        "stars",
+        "revealed_at",
+        "text_hidden_at",
+    )
+    list_filter = ("subject_role", "stars", ("revealed_at", admin.EmptyFieldListFilter))
+    search_fields = ("text", "author__email", "subject__email")
+    list_select_related = ("contract", "author", "subject")
+    inlines = [ReportInline]
+    readonly_fields = (
+        "contract",
+        "author",
+        "subject",
+        "subject_role",
+        "stars",
+        "tags",
+        "text",
+        "private_feedback",
+        "completed_at",
+        "created_at",
+        "edited_at",
+        "revealed_at",
+        "reply",
+        "replied_at",
+        "text_hidden_at",
+        "text_hidden_reason",
+        "text_hidden_by",
+        "hide_link",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Review | None = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("moderation"))
+    def hide_link(self, obj: Review) -> str:
+        url = reverse("admin:trust_review_hide", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Hide the text"))
+
+    def get_urls(self) -> list[URLPattern]:
+        hide = path(
+            "<int:pk>/hide/", self.admin_site.admin_view(self.hide_view), name="trust_review_hide"
+        )
+        return [hide, *super().get_urls()]
+
+    def hide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        review = Review.objects.prefetch_related("reports").filter(pk=pk).first()
+        if review is None:
+            raise Http404
+        if not self.has_view_permission(request, review):
+            raise PermissionDenied
+        staff = request.user
+        assert isinstance(staff, User)
+        form = HideForm(request.POST or None)
+        status = 200
+        if request.method == "POST":
+            if not staff.has_perm("trust.change_review"):
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    services.review_hide(
+                        review=review, by=staff, reason=form.cleaned_data["reason"]
+                    )
+                except ReviewError as exc:
+                    self.message_user(request, exc.message, messages.ERROR)
+                else:
+                    self.message_user(request, _("The review's text is hidden."), messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:trust_review_changelist"))
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Hide the text of review %(id)s") % {"id": review.pk},
+            "review": review,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/trust/review/hide.html", context, status=status)
+
+
+@admin.register(ReviewReport)
+class ReviewReportAdmin(admin.ModelAdmin[ReviewReport]):
+    list_display = ("id", "review", "reporter", "created_at")
+    list_select_related = ("review", "reporter")
+    readonly_fields = ("review", "reporter", "reason", "created_at", "review_link")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReviewReport | None = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("moderation"))
+    def review_link(self, obj: ReviewReport) -> str:
+        url = reverse("admin:trust_review_hide", args=[obj.review_id])
+        return format_html('<a href="{}">{}</a>', url, _("Hide the text"))
+
+
+@admin.register(ReviewReminder)
+class ReviewReminderAdmin(admin.ModelAdmin[ReviewReminder]):
+    list_display = ("contract", "user", "day", "sent_at")
+    readonly_fields = ("contract", "user", "day", "sent_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

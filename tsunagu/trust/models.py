@@ -1,0 +1,138 @@
+"""Reviews of the two parties of a paid contract, their reports and the reminders sent.
+
+Rows change only through :mod:`tsunagu.trust.services`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.trust.rules import (
+    HIDE_REASON_MAX,
+    PRIVATE_FEEDBACK_MAX,
+    REPLY_MAX,
+    REPORT_REASON_MAX,
+    STARS_MAX,
+    STARS_MIN,
+    TEXT_MAX,
+    ReviewedRole,
+)
+
+
+class Review(models.Model):
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, related_name="reviews"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_written"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_received"
+    )
+    subject_role = models.CharField(_("reviewed"), max_length=8, choices=ReviewedRole.choices)
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    text = models.TextField(_("review"), max_length=TEXT_MAX)
+    # Read by staff only: never in a page or an answer that another user can reach.
+    private_feedback = models.TextField(
+        _("private feedback to staff"), max_length=PRIVATE_FEEDBACK_MAX, blank=True
+    )
+    # The contract's completion (its first payment out of escrow): the blind period runs from it.
+    completed_at = models.DateTimeField(_("contract completed at"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    revealed_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    # Moderation hides the text; the stars stay in the score.
+    text_hidden_at = models.DateTimeField(_("text hidden at"), null=True, blank=True)
+    text_hidden_reason = models.CharField(
+        _("reason for hiding"), max_length=HIDE_REASON_MAX, blank=True
+    )
+    text_hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The one public reply of the person reviewed, after the reveal.
+    reply = models.TextField(_("reply"), max_length=REPLY_MAX, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-revealed_at", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        indexes = [
+            models.Index(fields=["subject", "subject_role", "-revealed_at"], name="review_listing")
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "author"], name="review_once_per_contract"),
+            models.CheckConstraint(
+                condition=Q(stars__gte=STARS_MIN) & Q(stars__lte=STARS_MAX),
+                name="review_stars_range",
+            ),
+            models.CheckConstraint(condition=~Q(author=F("subject")), name="review_not_self"),
+            models.CheckConstraint(
+                condition=Q(replied_at__isnull=True) | Q(revealed_at__isnull=False),
+                name="review_reply_after_reveal",
+            ),
+            models.CheckConstraint(
+                condition=Q(text_hidden_at__isnull=True) | ~Q(text_hidden_reason=""),
+                name="review_hidden_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"review {self.pk} of contract {self.contract_id}"
+
+    @property
+    def is_revealed(self) -> bool:
+        return self.revealed_at is not None
+
+    @property
+    def is_text_hidden(self) -> bool:
+        return self.text_hidden_at is not None
+
+
+class ReviewReport(models.Model):
+    """The person reviewed asks staff to look at a review."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=REPORT_REASON_MAX)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("review report")
+        verbose_name_plural = _("review reports")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "reporter"], name="review_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"report on review {self.review_id}"
+
+
+class ReviewReminder(models.Model):
+    """A reminder to review, sent once per contract, person and day after completion."""
+
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    day = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "user", "day"], name="review_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"day {self.day} reminder for contract {self.contract_id}"

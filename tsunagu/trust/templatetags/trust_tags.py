@@ -1,0 +1,51 @@
+"""The review boxes other apps' pages include with one line, so that those apps never import
+this one: ``{% load trust_tags %}{% trust_profile_reviews profile %}`` on the profile page and
+``{% trust_contract_box contract %}`` on the contract page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from tsunagu.trust import selectors
+from tsunagu.trust.rules import ReviewedRole
+
+register = template.Library()
+
+PROFILE_REVIEWS = 3
+
+
+@register.inclusion_tag("trust/_profile_reviews.html")
+def trust_profile_reviews(profile: Any) -> dict[str, Any]:
+    """The person's published reviews as a worker and as a client, newest first: the summary of
+    each and the latest few, in a constant number of queries."""
+    summary = selectors.review_summary(user_id=profile.user_id)
+    sections = []
+    for role in (ReviewedRole.WORKER, ReviewedRole.CLIENT):
+        if not summary[role].count:
+            sections.append({"role": role.value, "summary": summary[role], "reviews": []})
+            continue
+        page = selectors.review_page(user_id=profile.user_id, role=role, per_page=PROFILE_REVIEWS)
+        reviews = selectors.public_reviews(page)
+        sections.append(
+            {
+                "role": role.value,
+                "summary": summary[role],
+                "reviews": reviews,
+                "more": summary[role].count > len(reviews),
+            }
+        )
+    return {"profile": profile, "sections": sections}
+
+
+@register.inclusion_tag("trust/_contract_box.html", takes_context=True)
+def trust_contract_box(context: dict[str, Any], contract: Any) -> dict[str, Any]:
+    """On a contract page: the review button for a party once money has moved."""
+    user = context["request"].user
+    if not user.is_authenticated or not contract.is_party(user.pk):
+        return {"box": None}
+    can_write = selectors.can_review_now(contract=contract, viewer=user)
+    if can_write is None:
+        return {"box": None}
+    return {"contract": contract, "box": {"can_write": can_write}}
