@@ -132,6 +132,14 @@ class Profile(models.Model):
         choices=Availability.choices,
         default=Availability.AVAILABLE,
     )
+    # The trust scores (0–100) as worker and as client, written by the trust app; empty while
+    # the person is new in that role. Kept here so that lists can filter and sort by them.
+    worker_trust_score = models.PositiveSmallIntegerField(
+        _("trust score as worker"), null=True, blank=True, editable=False
+    )
+    client_trust_score = models.PositiveSmallIntegerField(
+        _("trust score as client"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -143,6 +151,10 @@ class Profile(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(weekly_capacity_hours__lte=112), name="capacity_within_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(worker_trust_score__lte=100) & Q(client_trust_score__lte=100),
+                name="trust_scores_within_100",
             ),
         ]
 

@@ -208,3 +208,19 @@ def skill_taxonomy_ensure() -> int:
     if missing:
         Skill.objects.bulk_create(missing, ignore_conflicts=True)
     return len(missing)
+
+
+def profile_trust_scores_record(*, scores: Mapping[int, tuple[int | None, int | None]]) -> int:
+    """Store each person's trust score as (worker, client) by user id; the trust app computes
+    them. A derived value, so no audit row; ``updated_at`` is left alone (lists sort by it)."""
+    changed = 0
+    for user_id, (as_worker, as_client) in sorted(scores.items()):
+        for value in (as_worker, as_client):
+            if value is not None and not 0 <= value <= 100:
+                raise ValueError("a trust score is between 0 and 100")
+        changed += (
+            Profile.objects.filter(user_id=user_id)
+            .exclude(worker_trust_score=as_worker, client_trust_score=as_client)
+            .update(worker_trust_score=as_worker, client_trust_score=as_client)
+        )
+    return changed

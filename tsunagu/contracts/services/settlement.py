@@ -25,6 +25,7 @@ from tsunagu.contracts.services.shared import (
     move_milestone,
     role_of,
 )
+from tsunagu.contracts.signals import milestone_paid
 from tsunagu.contracts.states import (
     FINAL,
     Action,
@@ -191,6 +192,9 @@ def settle(
         )
     move_milestone(milestone, target, by=by, event=event, note=note)
     if split is not None:
+        ids = {"contract_id": contract.pk, "client_id": contract.client_id}
+        ids["worker_id"] = contract.worker_id
+        transaction.on_commit(lambda: milestone_paid.send_robust(sender=Milestone, **ids))
         to_worker = split.to_worker
         notify(
             user=contract.worker,

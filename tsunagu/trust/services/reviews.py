@@ -25,6 +25,7 @@ from tsunagu.trust import rules
 from tsunagu.trust.errors import ReviewError
 from tsunagu.trust.models import Review, ReviewReport
 from tsunagu.trust.rules import ReviewedRole, Window
+from tsunagu.trust.scores import trust_scores_refresh
 
 
 def lock_contract(pk: int) -> Contract:
@@ -193,6 +194,9 @@ def reveal(
         event="reviews.revealed",
         after={"reviews": [r.pk for r in hidden]},
     )
+    # Published stars count in the score at once (after the commit, outside the locks).
+    people = [contract.client_id, contract.worker_id]
+    transaction.on_commit(lambda: trust_scores_refresh(user_ids=people))
     for review in hidden:
         notify(
             user=review.subject,

@@ -1,0 +1,83 @@
+"""Scores are stored on profiles as soon as money moves or reviews are published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.accounts.factories import UserFactory
+from tests.trust.factories import paid_contract, review
+from tsunagu.profiles.models import Profile
+from tsunagu.profiles.services import profile_trust_scores_record
+from tsunagu.trust.scores import trust_scores_for, trust_scores_refresh
+from tsunagu.trust.scoring import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(user_id: int) -> tuple[int | None, int | None]:
+    profile = Profile.objects.get(user_id=user_id)
+    return profile.worker_trust_score, profile.client_trust_score
+
+
+def test_a_payment_gives_both_people_a_score_after_the_commit(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client, worker = UserFactory(), UserFactory()
+    assert stored(worker.pk) == (None, None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        paid_contract(client=client, worker=worker)
+
+    as_worker, _ = stored(worker.pk)
+    _, as_client = stored(client.pk)
+    assert as_worker is not None and 0 < as_worker <= 100
+    assert as_client is not None and 0 < as_client <= 100
+    # each is still new in the other role
+    assert stored(worker.pk)[1] is None and stored(client.pk)[0] is None
+
+
+def test_published_reviews_count_in_the_score(django_capture_on_commit_callbacks: Any) -> None:
+    contract = paid_contract()
+    trust_scores_refresh(user_ids=[contract.worker_id])
+    before = stored(contract.worker_id)[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review(contract, contract.client, stars=1, text="連絡が途絶えました")
+        review(contract, contract.worker, stars=5)
+
+    after = stored(contract.worker_id)[0]
+    assert before is not None and after is not None and after < before
+    score = trust_scores_for(user_ids=[contract.worker_id], role=Role.WORKER)[contract.worker_id]
+    reviews = next(p for p in score.parts if p.component == "reviews")
+    assert reviews.known and reviews.numbers["count"] == 1
+
+
+def test_unpublished_reviews_do_not_count_yet() -> None:
+    contract = paid_contract()
+    review(contract, contract.client, stars=1, text="連絡が途絶えました")  # the worker has not
+
+    score = trust_scores_for(user_ids=[contract.worker_id], role=Role.WORKER)[contract.worker_id]
+
+    assert not next(p for p in score.parts if p.component == "reviews").known
+
+
+def test_scores_of_many_people_take_a_constant_number_of_queries(
+    django_assert_max_num_queries: Any,
+) -> None:
+    workers = [paid_contract().worker_id for _ in range(4)]
+
+    with django_assert_max_num_queries(9):
+        scores = trust_scores_for(user_ids=workers, role=Role.WORKER)
+
+    assert len(scores) == 4 and all(not s.is_new for s in scores.values())
+
+
+def test_an_impossible_score_is_refused_and_nothing_is_stored() -> None:
+    user = UserFactory()
+
+    with pytest.raises(ValueError):
+        profile_trust_scores_record(scores={user.pk: (101, None)})
+
+    assert stored(user.pk) == (None, None)

@@ -1,0 +1,75 @@
+"""Trust scores of people: computed from the facts, kept fresh, and explained.
+
+``trust_scores_for`` computes scores for many people at once (the breakdown included);
+``trust_scores_refresh`` stores the numbers on the profiles, where lists filter and sort by them.
+Scores are refreshed right after money reaches a worker (the contracts app's ``milestone_paid``)
+and after reviews are published; the periodic full pass catches anything missed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import Avg
+
+from tsunagu.profiles.services import profile_trust_scores_record
+from tsunagu.trust.facts import facts_for
+from tsunagu.trust.models import Review
+from tsunagu.trust.scoring import Role, Score, trust_score
+
+logger = logging.getLogger(__name__)
+
+# The platform's mean before there are reviews to measure it from.
+DEFAULT_MEAN_STARS = 4.5
+
+
+def platform_mean_stars() -> float:
+    mean = Review.objects.filter(revealed_at__isnull=False).aggregate(mean=Avg("stars"))["mean"]
+    return float(mean) if mean is not None else DEFAULT_MEAN_STARS
+
+
+def _stars(user_ids: list[int], role: Role) -> dict[int, list[int]]:
+    stars: dict[int, list[int]] = defaultdict(list)
+    rows = Review.objects.filter(
+        subject_id__in=user_ids, subject_role=str(role), revealed_at__isnull=False
+    ).values_list("subject_id", "stars")
+    for subject_id, value in rows:
+        stars[subject_id].append(value)
+    return stars
+
+
+def trust_scores_for(
+    *,
+    user_ids: Iterable[int],
+    role: Role,
+    network: Mapping[int, float] | None = None,
+    mean_stars: float | None = None,
+) -> dict[int, Score]:
+    """Each person's score in ``role`` with its breakdown, in a constant number of queries."""
+    ids = sorted({int(pk) for pk in user_ids})
+    if not ids:
+        return {}
+    mean = platform_mean_stars() if mean_stars is None else mean_stars
+    facts = facts_for(user_ids=ids, role=role, stars=_stars(ids, role), network=network)
+    return {pk: trust_score(f, platform_mean_stars=mean) for pk, f in facts.items()}
+
+
+def trust_scores_refresh(*, user_ids: Iterable[int]) -> int:
+    """Compute both roles' scores for these people and store them on their profiles."""
+    ids = sorted({int(pk) for pk in user_ids})
+    if not ids:
+        return 0
+    mean = platform_mean_stars()
+    as_worker = trust_scores_for(user_ids=ids, role=Role.WORKER, mean_stars=mean)
+    as_client = trust_scores_for(user_ids=ids, role=Role.CLIENT, mean_stars=mean)
+    return profile_trust_scores_record(
+        scores={pk: (as_worker[pk].value, as_client[pk].value) for pk in ids}
+    )
+
+
+def on_milestone_paid(*, client_id: int, worker_id: int, **_: Any) -> None:
+    """The two people of a contract that just paid: their scores change at once."""
+    trust_scores_refresh(user_ids=[client_id, worker_id])
