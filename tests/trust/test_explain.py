@@ -27,7 +27,9 @@ def test_sentences_quote_the_numbers() -> None:
         lines = {line.component: line for line in breakdown(trust_score(SEASONED))}
 
     assert lines["on_time"].sentence == "58 of 60 milestones delivered by their due date."
-    assert lines["track_record"].sentence == "40 completed paid contracts, ¥6,000,000 in all."
+    assert (
+        lines["track_record"].sentence == "40 completed paid contracts, ¥1,000,000 or more in all."
+    )
     assert lines["reviews"].sentence.startswith("4.9 stars from 40 reviews")
     assert lines["network"].sentence == "More trusted through paid work than 90% of people."
 

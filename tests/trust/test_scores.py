@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
 from tests.trust.factories import paid_contract, review
@@ -81,3 +83,17 @@ def test_an_impossible_score_is_refused_and_nothing_is_stored() -> None:
         profile_trust_scores_record(scores={user.pk: (101, None)})
 
     assert stored(user.pk) == (None, None)
+
+
+def test_the_profile_shows_the_score_and_why_in_japanese() -> None:
+    contract = paid_contract()
+    newcomer = UserFactory()
+
+    worker_page = Client().get(reverse("profiles:detail", args=[contract.worker.profile.pk]))
+    new_page = Client().get(reverse("profiles:detail", args=[newcomer.profile.pk]))
+
+    text = worker_page.content.decode()
+    assert "信用スコア" in text and "このスコアの理由" in text
+    assert "支払いまで完了した契約 1 件、合計 〜¥50,000。" in text  # a band, not the amount
+    assert "30,000" not in text
+    assert "新規" in new_page.content.decode()

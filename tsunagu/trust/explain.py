@@ -1,4 +1,7 @@
-"""The trust score's breakdown in the reader's language: a label and a sentence for each part."""
+"""The trust score's breakdown in the reader's language: a label and a sentence for each part.
+
+Amounts are shown as bands, like on reviews: the breakdown never tells what a person earned.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tsunagu.trust.rules import value_band
 from tsunagu.trust.scoring import Component, Part, Score
 
 
@@ -44,10 +48,6 @@ def _one_decimal(number: float) -> str:
     return number_format(round(number, 1), decimal_pos=1)
 
 
-def _yen(amount: float) -> str:
-    return "¥" + number_format(int(amount), force_grouping=True)
-
-
 def part_sentence(part: Part) -> str:
     n = part.numbers
     component = part.component
@@ -72,10 +72,10 @@ def part_sentence(part: Part) -> str:
     if component is Component.TRACK_RECORD:
         contracts = int(n["contracts"])
         return ngettext(
-            "%(count)d completed paid contract, %(value)s in all.",
-            "%(count)d completed paid contracts, %(value)s in all.",
+            "%(count)d completed paid contract, %(band)s in all.",
+            "%(count)d completed paid contracts, %(band)s in all.",
             contracts,
-        ) % {"count": contracts, "value": _yen(n["value"])}
+        ) % {"count": contracts, "band": value_band(int(n["value"]))}
     if component is Component.ON_TIME:
         return _("%(on_time)d of %(total)d milestones delivered by their due date.") % {
             "on_time": int(n["on_time"]),

@@ -1,5 +1,6 @@
 """The review boxes other apps' pages include with one line, so that those apps never import
-this one: ``{% load trust_tags %}{% trust_profile_reviews profile %}`` on the profile page and
+this one: ``{% load trust_tags %}{% trust_profile_reviews profile %}`` and
+``{% trust_profile_score profile %}`` on the profile page and
 ``{% trust_contract_box contract %}`` on the contract page."""
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from typing import Any
 from django import template
 
 from tsunagu.trust import selectors
+from tsunagu.trust.explain import breakdown
 from tsunagu.trust.rules import ReviewedRole
+from tsunagu.trust.scores import trust_scores_for
+from tsunagu.trust.scoring import Role
 
 register = template.Library()
 
@@ -49,3 +53,20 @@ def trust_contract_box(context: dict[str, Any], contract: Any) -> dict[str, Any]
     if can_write is None:
         return {"box": None}
     return {"contract": contract, "box": {"can_write": can_write}}
+
+
+@register.inclusion_tag("trust/_profile_score.html")
+def trust_profile_score(profile: Any) -> dict[str, Any]:
+    """The person's trust score as worker and as client, each with "why this score"."""
+    sections = []
+    for role in (Role.WORKER, Role.CLIENT):
+        score = trust_scores_for(user_ids=[profile.user_id], role=role)[profile.user_id]
+        sections.append(
+            {
+                "role": role.value,
+                "as_worker": role is Role.WORKER,
+                "score": score,
+                "lines": breakdown(score),
+            }
+        )
+    return {"profile": profile, "sections": sections}
