@@ -447,10 +447,7 @@ def trust_update(
     """
     a = result.teleport
     t = result.eigentrust
-    seed_share = np.zeros(2)
-    for k, node in enumerate((i, j)):
-        if node in set(result.seeds.tolist()):
-            seed_share[k] = 1.0 / result.seeds.size
+    seed_share = np.isin([i, j], result.seeds) / result.seeds.size
     old = {
         (i, j): _edge(graph, i, j),
         (j, i): _edge(graph, j, i),
