@@ -1,6 +1,7 @@
 """Run every benchmark in turn (`make bench`); each rewrites its own section of docs/benchmarks.md.
 
-One benchmark alone: `uv run python -m bench.<name> --help` (guard, ledger, search, analytics).
+One benchmark alone: `uv run python -m bench.<name> --help` (guard, ledger, search, analytics,
+trust).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("guard", "ledger", "search", "analytics")
+BENCHMARKS = ("guard", "ledger", "search", "analytics", "trust")
 
 
 def main(argv: list[str]) -> int:

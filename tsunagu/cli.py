@@ -3,7 +3,9 @@
 ``tsunagu run`` migrates the database, then serves the site and runs the background-task worker
 and the periodic tick together until stopped. Every other subcommand is the Django management
 command of the same name, so ``tsunagu demo`` runs ``manage.py demo`` and later subcommands
-(``tsunagu ledger check``) are added as management commands.
+(``tsunagu ledger check``) are added as management commands. ``tsunagu trust rank`` is the
+exception: a framework-free computation over files (tsunagu/trust/rank_cli.py), it runs without
+setting up Django, which would only cost it time.
 """
 
 from __future__ import annotations
@@ -92,6 +94,10 @@ def run(*, host: str, port: int, worker: bool, threads: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["trust", "rank"]:
+        from tsunagu.trust.rank_cli import main as trust_rank
+
+        return trust_rank(argv[2:])
     if argv and argv[0] == "run":
         parser = argparse.ArgumentParser(prog="tsunagu run", description=run.__doc__)
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -107,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             "usage: tsunagu <command> [options]\n\n"
             "  run            migrate, then serve the site with the task worker (PORT, default 8000)\n"
             "  demo           load the demo data (safe to run again)\n"
+            "  trust rank     global trust from an edge list (--edges, --seeds, --out)\n"
             "  <command>      any management command, e.g. createsuperuser, migrate\n"
         )
         return 0
