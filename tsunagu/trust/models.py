@@ -136,3 +136,61 @@ class ReviewReminder(models.Model):
 
     def __str__(self) -> str:
         return f"day {self.day} reminder for contract {self.contract_id}"
+
+
+# --- network trust ---------------------------------------------------------------------------
+
+
+class NetworkRunStatus(models.TextChoices):
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class NetworkRun(models.Model):
+    """One full recompute of network trust, with its progress while it runs."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=8, choices=NetworkRunStatus.choices, default=NetworkRunStatus.RUNNING
+    )
+    people = models.PositiveIntegerField(default=0)
+    edges = models.PositiveIntegerField(default=0)
+    seeds = models.PositiveIntegerField(default=0)
+    iterations = models.PositiveIntegerField(default=0)
+    residual = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("network trust run")
+        verbose_name_plural = _("network trust runs")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class NetworkTrust(models.Model):
+    """A person's network trust from the last finished run: the score (all scores sum to 1) and
+    its percentile among the people with paid work. Replaced as a whole by each run."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_trust"
+    )
+    run = models.ForeignKey(NetworkRun, on_delete=models.PROTECT, related_name="+")
+    score = models.FloatField()
+    percentile = models.FloatField()
+
+    class Meta:
+        verbose_name = _("network trust")
+        verbose_name_plural = _("network trust")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(percentile__gte=0) & Q(percentile__lte=1),
+                name="network_trust_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.percentile:.2f}"

@@ -18,6 +18,7 @@ from django.db.models import Avg
 from tsunagu.profiles.services import profile_trust_scores_record
 from tsunagu.trust.facts import facts_for
 from tsunagu.trust.models import Review
+from tsunagu.trust.network import network_percentiles
 from tsunagu.trust.scoring import Role, Score, trust_score
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,8 @@ def trust_scores_for(
     if not ids:
         return {}
     mean = platform_mean_stars() if mean_stars is None else mean_stars
+    if network is None:
+        network = network_percentiles(ids)
     facts = facts_for(user_ids=ids, role=role, stars=_stars(ids, role), network=network)
     return {pk: trust_score(f, platform_mean_stars=mean) for pk, f in facts.items()}
 

@@ -16,3 +16,15 @@ def reviews_reveal() -> int:
 def review_reminders() -> int:
     """Parties who have not reviewed are reminded 3 and 10 days after completion."""
     return services.review_reminders_send()
+
+
+@periodic("trust.network_recompute")
+def network_recompute() -> int:
+    """Once a day the whole trust network is computed again, in the background."""
+    from tsunagu.trust.network import network_trust_due
+    from tsunagu.trust.tasks import network_trust_recompute_task
+
+    if not network_trust_due():
+        return 0
+    network_trust_recompute_task.enqueue()
+    return 1
