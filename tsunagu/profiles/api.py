@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.accounts.selectors import verified_levels_for
@@ -34,6 +34,8 @@ class ListFilters(Schema):
     skill: str = ""
     language: str = ""
     availability: str = ""
+    min_score: str = Field("", description="Keep workers with at least this trust score (0–100).")
+    sort: str = Field("", description='"" (recently updated) or "trust" (highest score first).')
     page: int = 1
 
 
@@ -52,6 +54,8 @@ def _summary(profile: Profile, levels: set[str]) -> dict[str, Any]:
         "languages": list(profile.languages or []),
         "time_zone": profile.user.time_zone,
         "verified": sorted(levels),
+        "worker_trust_score": profile.worker_trust_score,
+        "client_trust_score": profile.client_trust_score,
     }
 
 
@@ -92,6 +96,8 @@ def list_profiles(request: HttpRequest, filters: Query[ListFilters]) -> Any:
             "skill": filters.skill,
             "language": filters.language,
             "availability": filters.availability,
+            "min_score": filters.min_score,
+            "sort": filters.sort,
         }
     )
     if not form.is_valid():

@@ -23,6 +23,7 @@ from tsunagu.profiles.models import (
     SkillCategory,
     SpokenLanguage,
     Weekday,
+    WorkerSort,
 )
 
 
@@ -299,6 +300,14 @@ class WorkerFilterForm(forms.Form):
         choices=[("", _("Any availability")), *Availability.choices],
         required=False,
     )
+    min_score = forms.IntegerField(
+        label=_("Trust score at least"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("0–100; workers who are new have no score yet and are left out."),
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), choices=WorkerSort.choices, required=False)
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; an invalid one is ignored (the form shows why)."""
@@ -311,4 +320,6 @@ class WorkerFilterForm(forms.Form):
             "skill": data.get("skill"),
             "language": data.get("language") or "",
             "availability": data.get("availability") or "",
+            "min_score": data.get("min_score"),
+            "sort": data.get("sort") or "",
         }

@@ -48,6 +48,13 @@ class Currency(models.TextChoices):
     EUR = "EUR", "EUR (€)"
 
 
+class WorkerSort(models.TextChoices):
+    """How the worker list is ordered."""
+
+    RECENT = "", _("Recently updated")
+    TRUST = "trust", _("Trust score")
+
+
 class Availability(models.TextChoices):
     AVAILABLE = "available", _("Available for new work")
     LIMITED = "limited", _("Limited availability")

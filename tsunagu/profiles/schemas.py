@@ -45,6 +45,12 @@ class ProfileSummaryOut(Schema):
     languages: list[str]
     time_zone: str
     verified: list[str] = Field(description="Verification levels passed, e.g. email, phone.")
+    worker_trust_score: int | None = Field(
+        description="Trust score as a worker (0–100); null while new as a worker."
+    )
+    client_trust_score: int | None = Field(
+        description="Trust score as a client (0–100); null while new as a client."
+    )
 
 
 class ProfileOut(ProfileSummaryOut):

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from tsunagu.profiles.models import (
     SkillCategory,
     SpokenLanguage,
     Weekday,
+    WorkerSort,
 )
 
 WORKERS_PER_PAGE = 20
@@ -191,8 +192,12 @@ def worker_search(
     skill: Skill | str | None = None,
     language: str = "",
     availability: str = "",
+    min_score: int | None = None,
+    sort: str = "",
 ) -> QuerySet[Profile]:
-    """Workers of active accounts matching the filters, newest updates first."""
+    """Workers of active accounts matching the filters, newest updates first, or by trust score
+    (``sort="trust"``: highest first, people new as workers last). ``min_score`` keeps those
+    with at least that score as workers (new workers have none, so they are left out)."""
     qs = Profile.objects.filter(is_worker=True, user__is_active=True)
     if q:
         qs = qs.filter(Q(display_name__icontains=q) | Q(headline__icontains=q))
@@ -206,6 +211,12 @@ def worker_search(
             qs = qs.filter(languages__icontains=f'"{language}"')
     if availability in Availability.values:
         qs = qs.filter(availability=availability)
+    if min_score is not None:
+        qs = qs.filter(worker_trust_score__gte=min_score)
+    if sort == WorkerSort.TRUST:
+        return qs.distinct().order_by(
+            F("worker_trust_score").desc(nulls_last=True), "-updated_at", "-id"
+        )
     return qs.distinct().order_by("-updated_at", "-id")
 
 
