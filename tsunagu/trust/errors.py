@@ -45,3 +45,21 @@ class ReviewError(DomainError):
         "reason_required": ErrorKind.INVALID,
     }
     default_kind = ErrorKind.CONFLICT
+
+
+class CardError(DomainError):
+    """Why publishing or revoking a track-record card was refused."""
+
+    messages = {
+        "no_completed_contract": _(
+            "You can publish a card once you have completed at least one paid contract as a worker."
+        ),
+        "unknown_fields": _("A card cannot show these: %(fields)s."),
+        "not_the_owner": _("Only the owner of this card can do this."),
+        "already_revoked": _("This card has already been revoked."),
+    }
+    kinds = {
+        "unknown_fields": ErrorKind.INVALID,
+        "not_the_owner": ErrorKind.FORBIDDEN,
+    }
+    default_kind = ErrorKind.CONFLICT

@@ -5,11 +5,14 @@ Rows change only through :mod:`tsunagu.trust.services`.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.trust.card_rules import CARD_PUBLIC_ID_BYTES
 from tsunagu.trust.rules import (
     HIDE_REASON_MAX,
     PRIVATE_FEEDBACK_MAX,
@@ -194,3 +197,50 @@ class NetworkTrust(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.percentile:.2f}"
+
+
+# --- Track-record cards ---------------------------------------------------------------------
+
+
+def new_card_public_id() -> str:
+    """The card's URL slug: random, so that a card's address says nothing and cannot be guessed."""
+    return secrets.token_urlsafe(CARD_PUBLIC_ID_BYTES)
+
+
+class TrackRecordCard(models.Model):
+    """A worker's published track record: a snapshot signed at publication, revocable.
+
+    ``document`` is the signed card exactly as served at /cards/<public_id>.json; it is never
+    changed after publication. Publishing again makes a new card and revokes the previous one.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="track_record_cards"
+    )
+    public_id = models.CharField(
+        _("public id"), max_length=32, unique=True, default=new_card_public_id, editable=False
+    )
+    fields = models.JSONField(_("fields shown"), default=list)
+    document = models.JSONField(_("signed card"), default=dict)
+    created_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("track-record card")
+        verbose_name_plural = _("track-record cards")
+        indexes = [models.Index(fields=["owner", "revoked_at"], name="card_owner_active")]
+        constraints = [
+            # At most one live card per worker: publishing again revokes the previous one.
+            models.UniqueConstraint(
+                fields=["owner"], condition=Q(revoked_at__isnull=True), name="card_one_live"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"card {self.public_id}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

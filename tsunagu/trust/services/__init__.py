@@ -3,7 +3,8 @@ then its reviews. Callers import from here: ``from tsunagu.trust import services
 
 from __future__ import annotations
 
-from tsunagu.trust.errors import ReviewError
+from tsunagu.trust.errors import CardError, ReviewError
+from tsunagu.trust.services.cards import card_publish, card_revoke
 from tsunagu.trust.services.reviews import (
     completion_of,
     review_edit,
@@ -15,7 +16,10 @@ from tsunagu.trust.services.reviews import (
 from tsunagu.trust.services.schedule import review_reminders_send, reviews_reveal_due
 
 __all__ = [
+    "CardError",
     "ReviewError",
+    "card_publish",
+    "card_revoke",
     "completion_of",
     "review_edit",
     "review_hide",

@@ -1,7 +1,8 @@
 """The review boxes other apps' pages include with one line, so that those apps never import
 this one: ``{% load trust_tags %}{% trust_profile_reviews profile %}`` and
 ``{% trust_profile_score profile %}`` on the profile page and
-``{% trust_contract_box contract %}`` on the contract page."""
+``{% trust_contract_box contract %}`` on the contract page; ``{% trust_card_link profile %}``
+links to the track-record card."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django import template
 
 from tsunagu.trust import selectors
 from tsunagu.trust.explain import breakdown
+from tsunagu.trust.models import TrackRecordCard
 from tsunagu.trust.rules import ReviewedRole
 from tsunagu.trust.scores import trust_scores_for
 from tsunagu.trust.scoring import Role
@@ -70,3 +72,14 @@ def trust_profile_score(profile: Any) -> dict[str, Any]:
             }
         )
     return {"profile": profile, "sections": sections}
+
+
+@register.inclusion_tag("trust/_card_link.html", takes_context=True)
+def trust_card_link(context: dict[str, Any], profile: Any) -> dict[str, Any]:
+    """On a profile: the link to the person's published track-record card, and to the card's
+    management page for the person themself: ``{% trust_card_link profile %}``."""
+    card = TrackRecordCard.objects.filter(owner_id=profile.user_id, revoked_at__isnull=True).first()
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    is_owner = bool(user is not None and user.is_authenticated and user.pk == profile.user_id)
+    return {"card": card, "is_owner": is_owner}
