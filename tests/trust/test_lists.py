@@ -77,3 +77,20 @@ def test_a_client_sees_each_proposers_score(three: dict[str, Profile]) -> None:
     text = browser.get(reverse("proposals:job", args=[job.pk])).content.decode()
 
     assert "信用 91" in text and "新規" in text
+
+
+def test_jobs_filter_and_sort_by_the_clients_score() -> None:
+    trusted, unknown = UserFactory(), UserFactory()
+    profile_trust_scores_record(scores={trusted.pk: (None, 88)})
+    good = published_job(client=trusted, title="翻訳の仕事（信用あり）")
+    new = published_job(client=unknown, title="翻訳の仕事（新規）")
+
+    filtered = Client().get("/api/v1/jobs", {"client_score_min": "50"}).json()
+    ordered = Client().get("/api/v1/jobs", {"sort": "client_trust"}).json()
+    bad = Client().get("/api/v1/jobs", {"client_score_min": "101"})
+
+    assert [j["id"] for j in filtered["items"]] == [good.pk]
+    assert [j["id"] for j in ordered["items"]][:2] == [good.pk, new.pk]
+    assert bad.status_code == 422
+    page = Client().get(reverse("jobs:list"), {"client_score_min": "50"})
+    assert page.status_code == 200 and "翻訳の仕事（新規）" not in page.content.decode()

@@ -29,7 +29,10 @@ class JobFilters(Schema):
     skills: list[str] = Field(default_factory=list, description="Skill slugs; all required.")
     posted_within: str = Field("", description="1, 3, 7 or 30 (days).")
     verification: str = Field("", description="A verification level the client passed.")
-    sort: str = Field("", description="newest, budget or relevance (default with q).")
+    client_score_min: int | None = Field(
+        None, description="The client's trust score as a client, at least (0–100)."
+    )
+    sort: str = Field("", description="newest, budget, client_trust or relevance (default with q).")
     page: int = 1
 
 

@@ -126,6 +126,7 @@ SORT_CHOICES = [
     ("", gettext_lazy("Best match / newest")),
     ("newest", gettext_lazy("Newest")),
     ("budget", gettext_lazy("Highest budget")),
+    ("client_trust", gettext_lazy("Client's trust score")),
     ("relevance", gettext_lazy("Relevance")),
 ]
 
@@ -161,6 +162,13 @@ class JobSearchForm(forms.Form):
         ],
     )
     verification = forms.ChoiceField(label=gettext_lazy("Client verified"), required=False)
+    client_score_min = forms.IntegerField(
+        label=gettext_lazy("Client's trust score at least"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=gettext_lazy("0–100; clients who are new have no score yet and are left out."),
+    )
     sort = forms.ChoiceField(label=gettext_lazy("Sort"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -213,6 +221,7 @@ class JobSearchForm(forms.Form):
             skills=list(d.get("skills") or []),
             posted_within=d.get("posted_within") or "",
             verification=d.get("verification") or "",
+            client_score_min=d.get("client_score_min"),
             sort=d.get("sort") or "",
         )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -101,6 +101,7 @@ class SearchParams:
     skills: list[str] = field(default_factory=list)  # slugs, all required
     posted_within: str = ""  # key of POSTED_WITHIN
     verification: str = ""  # a level code the client passed
+    client_score_min: int | None = None  # the client's trust score as a client, at least
     sort: str = ""
 
     @property
@@ -117,6 +118,7 @@ class SearchParams:
             "skills": list(self.skills),
             "posted_within": self.posted_within,
             "verification": self.verification,
+            "client_score_min": self.client_score_min,
         }
 
     @classmethod
@@ -131,6 +133,7 @@ class SearchParams:
             skills=[str(s) for s in f.get("skills") or []],
             posted_within=str(f.get("posted_within") or ""),
             verification=str(f.get("verification") or ""),
+            client_score_min=f.get("client_score_min"),
         )
 
 
@@ -172,6 +175,8 @@ def job_search_queryset(*, viewer: Any, params: SearchParams) -> QuerySet[Job]:
         qs = qs.filter(published_at__gte=since)
     if params.verification in LEVEL_CODES:
         qs = qs.filter(client_id__in=_clients_with_level(params.verification))
+    if params.client_score_min is not None:
+        qs = qs.filter(client__profile__client_trust_score__gte=params.client_score_min)
     terms = params.terms
     sort = params.sort or ("relevance" if terms else "newest")
     if terms:
@@ -180,6 +185,10 @@ def job_search_queryset(*, viewer: Any, params: SearchParams) -> QuerySet[Job]:
         return qs.order_by("-rank", "-published_at", "-id")
     if sort == "budget":
         return qs.order_by("-budget_estimate", "-published_at", "-id")
+    if sort == "client_trust":  # clients new as clients last
+        return qs.order_by(
+            F("client__profile__client_trust_score").desc(nulls_last=True), "-published_at", "-id"
+        )
     return qs.order_by("-published_at", "-id")
 
 
