@@ -14,6 +14,7 @@ from tests.accounts.factories import UserFactory
 from tests.trust.factories import paid_contract
 from tsunagu.accounts.models import User
 from tsunagu.payments.models import BankAccount
+from tsunagu.profiles.models import Profile
 from tsunagu.trust import engine
 from tsunagu.trust.models import NetworkRun, NetworkRunStatus, NetworkTrust
 from tsunagu.trust.network import (
@@ -155,3 +156,14 @@ def test_the_command_reports_what_it_computed() -> None:
     call_command("trust_recompute", stdout=out, stderr=err)
 
     assert "network trust:" in out.getvalue() and "people" in out.getvalue()
+
+
+def test_the_daily_pass_stores_scores_even_without_seeds(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    contract = paid_contract()  # on_commit callbacks not run: no score stored yet
+    assert Profile.objects.get(user=contract.worker).worker_trust_score is None
+
+    network_trust_refresh()
+
+    assert Profile.objects.get(user=contract.worker).worker_trust_score is not None

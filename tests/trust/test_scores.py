@@ -12,6 +12,7 @@ from tests.accounts.factories import UserFactory
 from tests.trust.factories import paid_contract, review
 from tsunagu.profiles.models import Profile
 from tsunagu.profiles.services import profile_trust_scores_record
+from tsunagu.trust import scores
 from tsunagu.trust.scores import trust_scores_for, trust_scores_refresh
 from tsunagu.trust.scoring import Role
 
@@ -97,3 +98,18 @@ def test_the_profile_shows_the_score_and_why_in_japanese() -> None:
     assert "支払いまで完了した契約 1 件、合計 〜¥50,000。" in text  # a band, not the amount
     assert "30,000" not in text
     assert "新規" in new_page.content.decode()
+
+
+def test_a_failing_refresh_never_undoes_the_payment(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(**kwargs: Any) -> int:
+        raise RuntimeError("database busy")
+
+    monkeypatch.setattr(scores, "trust_scores_refresh", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        contract = paid_contract()
+
+    contract.refresh_from_db()
+    assert contract.milestones.get().released_amount > 0
+    assert stored(contract.worker_id) == (None, None)

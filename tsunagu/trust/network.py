@@ -197,10 +197,16 @@ def network_trust_due(*, now: datetime.datetime | None = None) -> bool:
 
 
 def network_trust_refresh(*, progress: Progress | None = None) -> NetworkRun:
-    """Recompute network trust, then the stored scores of everyone with paid work."""
+    """Recompute network trust, then the stored scores of everyone with paid work (which also
+    catches any refresh that failed after a payment or a reveal)."""
     from tsunagu.trust.scores import trust_scores_refresh
 
     run = network_trust_recompute(progress=progress)
-    people = NetworkTrust.objects.values_list("user_id", flat=True)
-    trust_scores_refresh(user_ids=list(people))
+    paid = Milestone.objects.filter(status__in=PAID, released_amount__gt=0)
+    people = {
+        pk
+        for pair in paid.values_list("contract__client_id", "contract__worker_id").distinct()
+        for pk in pair
+    }
+    trust_scores_refresh(user_ids=people)
     return run

@@ -73,6 +73,15 @@ def trust_scores_refresh(*, user_ids: Iterable[int]) -> int:
     )
 
 
+def trust_scores_refresh_after_commit(*, user_ids: Iterable[int]) -> None:
+    """Refresh after the change that moved them committed. The change stands whatever happens
+    here; a failure is logged and the periodic full pass stores the scores later."""
+    try:
+        trust_scores_refresh(user_ids=user_ids)
+    except Exception:
+        logger.exception("trust scores of %s not refreshed", sorted(user_ids))
+
+
 def on_milestone_paid(*, client_id: int, worker_id: int, **_: Any) -> None:
     """The two people of a contract that just paid: their scores change at once."""
-    trust_scores_refresh(user_ids=[client_id, worker_id])
+    trust_scores_refresh_after_commit(user_ids=[client_id, worker_id])

@@ -25,7 +25,7 @@ from tsunagu.trust import rules
 from tsunagu.trust.errors import ReviewError
 from tsunagu.trust.models import Review, ReviewReport
 from tsunagu.trust.rules import ReviewedRole, Window
-from tsunagu.trust.scores import trust_scores_refresh
+from tsunagu.trust.scores import trust_scores_refresh_after_commit
 
 
 def lock_contract(pk: int) -> Contract:
@@ -196,7 +196,7 @@ def reveal(
     )
     # Published stars count in the score at once (after the commit, outside the locks).
     people = [contract.client_id, contract.worker_id]
-    transaction.on_commit(lambda: trust_scores_refresh(user_ids=people))
+    transaction.on_commit(lambda: trust_scores_refresh_after_commit(user_ids=people))
     for review in hidden:
         notify(
             user=review.subject,
