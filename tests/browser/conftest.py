@@ -52,11 +52,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _seeded_skills(transactional_db: None) -> None:
-    """The skill taxonomy that a data migration seeds, put back after each test's flush."""
+    """The skill taxonomy and job categories that data migrations seed, put back after each
+    test's flush."""
     from django.apps import apps
 
-    seed = importlib.import_module("tsunagu.profiles.migrations.0002_seed_skills").seed
-    seed(apps, None)
+    for module in (
+        "tsunagu.profiles.migrations.0002_seed_skills",
+        "tsunagu.jobs.migrations.0003_seed_categories",
+    ):
+        importlib.import_module(module).seed(apps, None)
 
 
 def _in_ci() -> bool:

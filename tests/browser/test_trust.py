@@ -79,7 +79,7 @@ def test_both_review_then_the_score_shows_and_a_card_verifies(
 
     # The worker publishes a track-record card; its JSON verifies offline.
     worker_page.goto("/cards/mine/")
-    worker_page.locator("section[aria-labelledby=publish-title] button[type=submit]").click()
+    worker_page.get_by_role("button", name="公開する").click()
     worker_page.locator("a[data-card-link]").click()
     expect(worker_page.locator("body")).to_contain_text("Hana")
     screenshot(worker_page, "trust-card")
