@@ -3,6 +3,8 @@ through ``review_hide``, which audits it and tells the author."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -16,7 +18,13 @@ from django.utils.translation import gettext_lazy
 from tsunagu.accounts.models import User
 from tsunagu.trust import rules, services
 from tsunagu.trust.errors import ReviewError
-from tsunagu.trust.models import Review, ReviewReminder, ReviewReport
+from tsunagu.trust.models import (
+    NetworkRun,
+    Review,
+    ReviewReminder,
+    ReviewReport,
+    TrackRecordCard,
+)
 
 
 class HideForm(forms.Form):
@@ -152,4 +160,59 @@ class ReviewReminderAdmin(admin.ModelAdmin[ReviewReminder]):
     readonly_fields = ("contract", "user", "day", "sent_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(NetworkRun)
+class NetworkRunAdmin(admin.ModelAdmin[NetworkRun]):
+    """Every network-trust recompute with its numbers; "compute again now" starts one."""
+
+    list_display = ("started_at", "status", "finished_at", "people", "edges", "seeds", "iterations")
+    list_filter = ("status",)
+    readonly_fields = (
+        "started_at",
+        "finished_at",
+        "status",
+        "people",
+        "edges",
+        "seeds",
+        "iterations",
+        "residual",
+        "error",
+    )
+    fields = readonly_fields
+    actions = ["recompute_now"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: NetworkRun | None = None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("Compute network trust again now (in the background)"))
+    def recompute_now(self, request: HttpRequest, queryset: Any) -> None:
+        from tsunagu.trust.tasks import network_trust_recompute_task
+
+        network_trust_recompute_task.enqueue()
+        self.message_user(
+            request, _("The recompute was started; its row appears here when it runs.")
+        )
+
+
+@admin.register(TrackRecordCard)
+class TrackRecordCardAdmin(admin.ModelAdmin[TrackRecordCard]):
+    """Published cards, read-only: only their owner publishes or revokes them."""
+
+    list_display = ("public_id", "owner", "created_at", "expires_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("public_id", "owner__email")
+    readonly_fields = ("public_id", "owner", "fields", "created_at", "expires_at", "revoked_at")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: TrackRecordCard | None = None
+    ) -> bool:
         return False
