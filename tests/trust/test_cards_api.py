@@ -16,7 +16,7 @@ from tsunagu.accounts.models import User
 from tsunagu.messaging.export import platform_fingerprint
 from tsunagu.trust.card import verify_card
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.trust.cards_api_urls")]
+pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/cards"
 

@@ -26,12 +26,11 @@ from django.utils import timezone
 from tsunagu.accounts.selectors import verified_levels_for
 from tsunagu.audit.models import AuditEvent
 from tsunagu.contracts.models import Contract, Dispute, DisputeStatus, Milestone
-from tsunagu.contracts.states import ContractStatus, MilestoneStatus
+from tsunagu.contracts.states import PAID, ContractStatus, MilestoneStatus
 from tsunagu.proposals.models import ResponseTime
 from tsunagu.trust.scoring import Facts, Role
 
 PROMPT_FUNDING_DAYS = 7
-PAID = (MilestoneStatus.RELEASED, MilestoneStatus.SETTLED)
 
 
 @dataclass

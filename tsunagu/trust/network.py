@@ -24,9 +24,10 @@ from django.utils import timezone
 from tsunagu.accounts.models import User
 from tsunagu.accounts.selectors import verified_levels_for
 from tsunagu.contracts.models import Milestone
+from tsunagu.contracts.states import PAID
 from tsunagu.payments.models import BankAccount
 from tsunagu.trust import engine
-from tsunagu.trust.facts import PAID, facts_for
+from tsunagu.trust.facts import facts_for
 from tsunagu.trust.models import NetworkRun, NetworkRunStatus, NetworkTrust, Review
 from tsunagu.trust.rules import ReviewedRole
 from tsunagu.trust.scoring import Role

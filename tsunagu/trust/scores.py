@@ -60,16 +60,25 @@ def trust_scores_for(
     return {pk: trust_score(f, platform_mean_stars=mean) for pk, f in facts.items()}
 
 
-def trust_scores_refresh(*, user_ids: Iterable[int]) -> int:
-    """Compute both roles' scores for these people and store them on their profiles."""
+def trust_scores_both(*, user_ids: Iterable[int]) -> dict[int, dict[Role, Score]]:
+    """Each person's score as worker and as client; the platform's mean stars and the network
+    percentiles are read once for both."""
     ids = sorted({int(pk) for pk in user_ids})
     if not ids:
-        return 0
-    mean = platform_mean_stars()
-    as_worker = trust_scores_for(user_ids=ids, role=Role.WORKER, mean_stars=mean)
-    as_client = trust_scores_for(user_ids=ids, role=Role.CLIENT, mean_stars=mean)
+        return {}
+    mean, network = platform_mean_stars(), network_percentiles(ids)
+    by_role = {
+        role: trust_scores_for(user_ids=ids, role=role, network=network, mean_stars=mean)
+        for role in (Role.WORKER, Role.CLIENT)
+    }
+    return {pk: {role: scores[pk] for role, scores in by_role.items()} for pk in ids}
+
+
+def trust_scores_refresh(*, user_ids: Iterable[int]) -> int:
+    """Compute both roles' scores for these people and store them on their profiles."""
+    both = trust_scores_both(user_ids=user_ids)
     return profile_trust_scores_record(
-        scores={pk: (as_worker[pk].value, as_client[pk].value) for pk in ids}
+        scores={pk: (s[Role.WORKER].value, s[Role.CLIENT].value) for pk, s in both.items()}
     )
 
 

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.profiles.models import Profile
 from tsunagu.trust.explain import breakdown
-from tsunagu.trust.scores import trust_scores_for
+from tsunagu.trust.scores import trust_scores_both
 from tsunagu.trust.scoring import Role
 
 router = Router(tags=["trust"])
@@ -62,15 +62,15 @@ def trust_of(request: HttpRequest, user_id: int) -> TrustOut:
     )
     if profile is None:
         raise Http404
-    scores = {}
-    for role in (Role.WORKER, Role.CLIENT):
-        score = trust_scores_for(user_ids=[profile.user_id], role=role)[profile.user_id]
-        scores[role] = ScoreOut(
+    scores = {
+        role: ScoreOut(
             role=role.value,
             value=score.value,
             new=score.is_new,
             parts=[PartOut(**vars(line)) for line in breakdown(score)],
         )
+        for role, score in trust_scores_both(user_ids=[profile.user_id])[profile.user_id].items()
+    }
     return TrustOut(
         user_id=profile.user_id,
         display_name=profile.display_name,

@@ -14,7 +14,7 @@ from tsunagu.trust import selectors
 from tsunagu.trust.explain import breakdown
 from tsunagu.trust.models import TrackRecordCard
 from tsunagu.trust.rules import ReviewedRole
-from tsunagu.trust.scores import trust_scores_for
+from tsunagu.trust.scores import trust_scores_both
 from tsunagu.trust.scoring import Role
 
 register = template.Library()
@@ -60,17 +60,16 @@ def trust_contract_box(context: dict[str, Any], contract: Any) -> dict[str, Any]
 @register.inclusion_tag("trust/_profile_score.html")
 def trust_profile_score(profile: Any) -> dict[str, Any]:
     """The person's trust score as worker and as client, each with "why this score"."""
-    sections = []
-    for role in (Role.WORKER, Role.CLIENT):
-        score = trust_scores_for(user_ids=[profile.user_id], role=role)[profile.user_id]
-        sections.append(
-            {
-                "role": role.value,
-                "as_worker": role is Role.WORKER,
-                "score": score,
-                "lines": breakdown(score),
-            }
-        )
+    scores = trust_scores_both(user_ids=[profile.user_id])[profile.user_id]
+    sections = [
+        {
+            "role": role.value,
+            "as_worker": role is Role.WORKER,
+            "score": score,
+            "lines": breakdown(score),
+        }
+        for role, score in scores.items()
+    ]
     return {"profile": profile, "sections": sections}
 
 
