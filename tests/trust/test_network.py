@@ -167,3 +167,17 @@ def test_the_daily_pass_stores_scores_even_without_seeds(
     network_trust_refresh()
 
     assert Profile.objects.get(user=contract.worker).worker_trust_score is not None
+
+
+def test_rows_go_to_the_people_with_paid_work_whatever_their_ids(young_platform: None) -> None:
+    """Ids sort differently as numbers and as strings (9 < 10, "9" > "10"): each row must still
+    belong to someone who did paid work."""
+    for _ in range(12):
+        UserFactory()  # ids past 9, with no work
+    veteran, worker = veteran_account(), UserFactory()
+    for _ in range(3):
+        paid_contract(client=veteran, worker=worker)
+
+    network_trust_recompute()
+
+    assert set(NetworkTrust.objects.values_list("user_id", flat=True)) == {veteran.pk, worker.pk}

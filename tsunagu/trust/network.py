@@ -2,7 +2,8 @@
 run over it, and the result swapped in at once.
 
 The graph's edges are completed paid contracts (the fees released, both directions, weighted by
-the stars each side gave in published reviews). Accounts that pay out to one bank account form a
+the stars each side gave in published reviews), plus the endorsements and introductions that
+other apps register in ``sources``. Accounts that pay out to one bank account form a
 *shared group*, whose contracts among themselves count for little. Seeds are
 chosen by the engine's rule (``engine.seeds_choose``) from each person's identity level, months
 on the platform, paid contracts and trouble; until someone qualifies there is no network trust,
@@ -26,7 +27,7 @@ from tsunagu.accounts.selectors import verified_levels_for
 from tsunagu.contracts.models import Milestone
 from tsunagu.contracts.states import PAID
 from tsunagu.payments.models import BankAccount
-from tsunagu.trust import engine
+from tsunagu.trust import engine, sources
 from tsunagu.trust.facts import facts_for
 from tsunagu.trust.models import NetworkRun, NetworkRunStatus, NetworkTrust, Review
 from tsunagu.trust.rules import ReviewedRole
@@ -133,14 +134,20 @@ def _recompute(run: NetworkRun, progress: Progress) -> NetworkRun:
     shared = _shared_groups()
     progress("read", 2, 3)
     people = _person_facts(user_ids)
+    endorsements, referrals = sources.edges()
     progress("read", 3, 3)
     graph = engine.local_trust(
-        nodes=[str(pk) for pk in user_ids], contracts=contracts, shared_groups=shared
+        nodes=[str(pk) for pk in user_ids],
+        contracts=contracts,
+        endorsements=endorsements,
+        referrals=referrals,
+        shared_groups=shared,
     )
     seeds = [graph.index(node) for node in engine.seeds_choose(people)]
     run.people, run.edges, run.seeds = graph.size, int(graph.inbound.nnz), len(seeds)
     with_paid_work = np.array(
-        [i for i, f in enumerate(people) if f.completed_contracts > 0], dtype=np.int64
+        sorted(graph.index(f.person) for f in people if f.completed_contracts > 0),
+        dtype=np.int64,
     )
     rows: list[NetworkTrust] = []
     if seeds and graph.size:
