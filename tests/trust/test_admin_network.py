@@ -41,3 +41,37 @@ def test_compute_again_now_starts_a_run() -> None:
 
     assert response.status_code == 302
     assert NetworkRun.objects.filter(status=NetworkRunStatus.DONE).count() == 2
+
+
+def test_the_button_above_the_list_starts_a_run_without_choosing_one() -> None:
+    paid_contract()
+    staff = staff_client()
+    listing = staff.get(reverse("admin:trust_networkrun_changelist"))
+    assert reverse("admin:trust_networkrun_recompute") in listing.content.decode()
+
+    response = staff.post(reverse("admin:trust_networkrun_recompute"))
+
+    run = NetworkRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:trust_networkrun_change", args=[run.pk])
+    assert run.status == NetworkRunStatus.DONE  # tasks run at once under the tests
+    assert staff.get(response["Location"]).status_code == 200
+
+
+def test_a_running_run_shows_its_progress_and_reloads_itself() -> None:
+    run = NetworkRun.objects.create(stage="rank", stage_done=12, stage_total=200)
+    page = staff_client().get(reverse("admin:trust_networkrun_change", args=[run.pk]))
+    html = page.content.decode()
+
+    assert '<progress value="12" max="200"' in html
+    assert 'http-equiv="refresh"' in html
+
+
+def test_others_cannot_start_a_run() -> None:
+    other = Client()
+    other.force_login(UserFactory())
+
+    response = other.post(reverse("admin:trust_networkrun_recompute"))
+
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert not NetworkRun.objects.exists()

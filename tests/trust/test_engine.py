@@ -27,6 +27,7 @@ RING = 200
 class World:
     contracts: list[Contract] = field(default_factory=list)
     shared_groups: list[set[str]] = field(default_factory=list)
+    endorsements: list[Endorsement] = field(default_factory=list)
     facts: list[PersonFacts] = field(default_factory=list)
     ring: list[str] = field(default_factory=list)
 
@@ -34,6 +35,7 @@ class World:
         graph = engine.local_trust(
             nodes=[f.person for f in self.facts],
             contracts=self.contracts,
+            endorsements=self.endorsements,
             shared_groups=self.shared_groups,
         )
         seeds = [graph.index(person) for person in engine.seeds_choose(self.facts)]
@@ -342,3 +344,43 @@ def test_a_new_contract_updates_both_people_at_once() -> None:
     # the one-step update lands close to the full recompute for both people
     assert quick[worker] == pytest.approx(full.score(worker), rel=0.25)
     assert quick[client] == pytest.approx(full.score(client), rel=0.25)
+
+
+def test_a_community_of_fake_accounts_endorsing_each_other_adds_nothing_beyond_its_attack_edges() -> (
+    None
+):
+    """A ring that also runs a "community" whose members all endorse one another after
+    activities together: the endorsements are edges like any other, capped per pair, and the
+    gate still sees only the few real contracts that cross in."""
+    plain_ring = honest_world()
+    add_ring(plain_ring, attack_edges=10)
+    without = plain_ring.rank()
+
+    community = honest_world()
+    add_ring(community, attack_edges=10)
+    community.endorsements = [
+        Endorsement(a, b) for a in community.ring for b in community.ring if a != b
+    ]
+    with_endorsements = community.rank()
+
+    assert with_endorsements.ring_share() < with_endorsements.ring_share(plain=True)
+    # the whole community endorsing itself moves its share by less than a tenth of a point
+    assert with_endorsements.ring_share() < without.ring_share() + 0.001
+    assert with_endorsements.best_ring_percentile() < 50
+
+
+def test_honest_endorsements_inside_a_real_community_do_count() -> None:
+    world = honest_world()
+    before = world.rank()
+    newcomer = "h299"
+    world.endorsements = [Endorsement(f"h{i:03d}", newcomer) for i in range(5)]  # seeds vouch
+    after = world.rank()
+    assert after.score(newcomer) > before.score(newcomer)
+
+
+def test_one_step_at_the_fixed_point_gives_back_the_full_scores() -> None:
+    ranked = honest_world().rank()
+    nodes = list(range(ranked.graph.size))
+    eigentrust, scores = engine.step_scores(ranked.graph, engine.LastRun.of(ranked.result), nodes)
+    assert eigentrust == pytest.approx(ranked.result.eigentrust, rel=1e-6, abs=1e-12)
+    assert scores == pytest.approx(ranked.result.scores, rel=1e-6, abs=1e-12)

@@ -41,3 +41,19 @@ def test_a_new_person_is_told_what_is_not_known_yet() -> None:
     assert not lines["payment"].known
     assert lines["payment"].sentence == "No milestone to pay yet: counted at the usual rate."
     assert lines["reviews"].sentence == "No review yet: counted at the platform's average."
+
+
+def test_the_community_part_says_what_it_counted() -> None:
+    facts = dataclasses.replace(
+        SEASONED, endorsers=3, endorsement_strength=2.1, activities=4, answers=6, best_answers=2
+    )
+    with translation.override("en"):
+        line = {x.component: x for x in breakdown(trust_score(facts))}["community"]
+    with translation.override("ja"):
+        ja = {x.component: x for x in breakdown(trust_score(facts))}["community"]
+
+    assert line.sentence == (
+        "Endorsed by 3 people after working together in communities, 4 activities, "
+        "6 answers (2 chosen as best)."
+    )
+    assert ja.label != line.label and "3" in ja.sentence

@@ -22,6 +22,8 @@ from tsunagu.trust.network import (
     network_trust_due,
     network_trust_recompute,
     network_trust_refresh,
+    network_trust_start,
+    network_trust_update,
 )
 from tsunagu.trust.scores import trust_scores_for
 from tsunagu.trust.scoring import Role
@@ -181,3 +183,63 @@ def test_rows_go_to_the_people_with_paid_work_whatever_their_ids(young_platform:
     network_trust_recompute()
 
     assert set(NetworkTrust.objects.values_list("user_id", flat=True)) == {veteran.pk, worker.pk}
+
+
+# --- the incremental update at a contract's completion -----------------------------------------
+
+
+def recomputed_score(user: User) -> float:
+    network_trust_recompute()
+    return NetworkTrust.objects.get(user=user).score
+
+
+def test_a_completed_contract_moves_both_people_at_once(
+    young_platform: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    veteran, regular = veteran_account(), UserFactory()
+    for _ in range(3):
+        paid_contract(client=veteran, worker=regular)
+    network_trust_recompute()
+    before = NetworkTrust.objects.get(user=regular)
+    newcomer: User = UserFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        paid_contract(client=regular, worker=newcomer, amounts=(200_000,))
+
+    moved = NetworkTrust.objects.get(user=newcomer)  # in the network from the first contract
+    assert moved.updated_at is not None and moved.run_id == before.run_id and moved.score > 0
+    assert NetworkTrust.objects.get(user=regular).updated_at is not None
+    # one step from the last vector lands near what a whole recompute gives
+    assert moved.score == pytest.approx(recomputed_score(newcomer), rel=0.5)
+    stored = Profile.objects.get(user=newcomer).worker_trust_score
+    assert stored is not None
+
+
+def test_the_update_needs_a_run_and_leaves_a_newer_run_alone(young_platform: None) -> None:
+    veteran, worker = veteran_account(), UserFactory()
+    for _ in range(3):
+        paid_contract(client=veteran, worker=worker)
+    assert network_trust_update(user_ids=[veteran.pk, worker.pk]) == {}  # no run yet
+
+    network_trust_recompute()
+    assert set(network_trust_update(user_ids=[veteran.pk, worker.pk])) == {veteran.pk, worker.pk}
+    # at the fixed point the step gives back the run's own value
+    row = NetworkTrust.objects.get(user=worker)
+    network_trust_recompute()
+    assert row.score == pytest.approx(NetworkTrust.objects.get(user=worker).score, rel=1e-6)
+
+
+def test_staff_start_queues_one_run_and_follows_its_progress(young_platform: None) -> None:
+    veteran = veteran_account()
+    for _ in range(3):
+        paid_contract(client=veteran)
+
+    run = network_trust_start()  # tasks run at once under the tests
+
+    run.refresh_from_db()
+    assert run.status == NetworkRunStatus.DONE
+    assert (run.stage, run.stage_done, run.stage_total) == ("store", 1, 1)
+    assert NetworkRun.objects.count() == 1
+    # while one is running, starting again returns it instead of a second
+    busy = NetworkRun.objects.create()
+    assert network_trust_start() == busy

@@ -113,3 +113,30 @@ def test_a_failing_refresh_never_undoes_the_payment(
     contract.refresh_from_db()
     assert contract.milestones.get().released_amount > 0
     assert stored(contract.worker_id) == (None, None)
+
+
+def test_registered_contributions_reach_the_score_and_weigh_endorsers_by_network(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tsunagu.trust import sources
+    from tsunagu.trust.models import NetworkRun, NetworkTrust
+
+    contract = paid_contract()
+    trusted, fake = UserFactory(), UserFactory()
+    run = NetworkRun.objects.create(status="done")
+    NetworkTrust.objects.create(user=trusted, run=run, score=0.1, percentile=0.9)
+    monkeypatch.setattr(sources, "_contribution_sources", {})
+    sources.contribution_source_register(
+        "test",
+        lambda ids: {
+            contract.worker_id: sources.Contribution(
+                endorsers=frozenset({trusted.pk, fake.pk}), activities=2, answers=1
+            )
+        },
+    )
+
+    score = trust_scores_for(user_ids=[contract.worker_id], role=Role.WORKER)[contract.worker_id]
+
+    community = next(p for p in score.parts if p.component == "community")
+    assert community.known and community.numbers["endorsers"] == 2
+    assert community.value > 0

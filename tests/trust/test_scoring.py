@@ -160,3 +160,32 @@ def test_the_score_is_always_between_0_and_100(
     assert (score.value is None) == (contracts == 0)
     assert score.value is None or 0 <= score.value <= 100
     assert all(0 <= p.value <= 1 for p in score.parts)
+
+
+# --- communities and answers --------------------------------------------------------------------
+
+
+def test_endorsements_count_by_the_endorsers_standing_not_their_number() -> None:
+    fakes = dataclasses.replace(SEASONED, endorsers=50, endorsement_strength=0.0)
+    trusted = dataclasses.replace(SEASONED, endorsers=3, endorsement_strength=2.7)
+
+    assert part(fakes, Component.COMMUNITY) == 0.0  # fifty endorsers without network trust
+    assert part(trusted, Component.COMMUNITY) > 0.3
+
+
+def test_the_community_part_saturates_and_weighs_little() -> None:
+    most = dataclasses.replace(
+        SEASONED,
+        endorsers=100,
+        endorsement_strength=100.0,
+        activities=500,
+        answers=1000,
+        best_answers=400,
+    )
+    line = next(p for p in trust_score(most).parts if p.component is Component.COMMUNITY)
+    assert line.value == pytest.approx(1.0)
+    assert line.points == WEIGHTS[Role.WORKER][Component.COMMUNITY] == 5
+    # answers alone add a little; best answers more
+    some = dataclasses.replace(SEASONED, answers=4)
+    best = dataclasses.replace(SEASONED, answers=4, best_answers=4)
+    assert 0 < part(some, Component.COMMUNITY) < part(best, Component.COMMUNITY) <= 0.2

@@ -25,6 +25,7 @@ from tsunagu.trust.models import (
     ReviewReport,
     TrackRecordCard,
 )
+from tsunagu.trust.network import network_trust_start
 
 
 class HideForm(forms.Form):
@@ -165,14 +166,25 @@ class ReviewReminderAdmin(admin.ModelAdmin[ReviewReminder]):
 
 @admin.register(NetworkRun)
 class NetworkRunAdmin(admin.ModelAdmin[NetworkRun]):
-    """Every network-trust recompute with its numbers; "compute again now" starts one."""
+    """Every network-trust recompute with its numbers. "Compute again now" (a button above the
+    list) queues one and opens its page, which follows the run's progress until it is done."""
 
-    list_display = ("started_at", "status", "finished_at", "people", "edges", "seeds", "iterations")
+    list_display = (
+        "started_at",
+        "status",
+        "progress_bar",
+        "finished_at",
+        "people",
+        "edges",
+        "seeds",
+        "iterations",
+    )
     list_filter = ("status",)
     readonly_fields = (
         "started_at",
         "finished_at",
         "status",
+        "progress_bar",
         "people",
         "edges",
         "seeds",
@@ -182,21 +194,64 @@ class NetworkRunAdmin(admin.ModelAdmin[NetworkRun]):
     )
     fields = readonly_fields
     actions = ["recompute_now"]
+    change_list_template = "admin/trust/networkrun/change_list.html"
+    change_form_template = "admin/trust/networkrun/change_form.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: NetworkRun | None = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: NetworkRun | None = None) -> bool:
         return False
 
-    @admin.action(description=gettext_lazy("Compute network trust again now (in the background)"))
-    def recompute_now(self, request: HttpRequest, queryset: Any) -> None:
-        from tsunagu.trust.tasks import network_trust_recompute_task
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "recompute/",
+                self.admin_site.admin_view(self.recompute_view),
+                name="trust_networkrun_recompute",
+            ),
+            *super().get_urls(),
+        ]
 
-        network_trust_recompute_task.enqueue()
-        self.message_user(
-            request, _("The recompute was started; its row appears here when it runs.")
+    @admin.display(description=gettext_lazy("progress"))
+    def progress_bar(self, run: NetworkRun) -> str:
+        stages = {
+            "queued": _("queued"),
+            "read": _("reading the records"),
+            "rank": _("ranking"),
+            "store": _("storing the result"),
+        }
+        if not run.is_running:
+            return str(run.get_status_display())
+        total = max(run.stage_total, 1)
+        return format_html(
+            '<progress value="{}" max="{}" aria-label="{}"></progress> {} {}/{}',
+            run.stage_done,
+            total,
+            _("progress"),
+            stages.get(run.stage, run.stage),
+            run.stage_done,
+            run.stage_total,
         )
+
+    def recompute_view(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:trust_networkrun_changelist"))
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._start(request)
+
+    def _start(self, request: HttpRequest) -> HttpResponse:
+        run = network_trust_start()
+        self.message_user(request, _("The recompute was started; this page follows it."))
+        return HttpResponseRedirect(reverse("admin:trust_networkrun_change", args=[run.pk]))
+
+    @admin.action(description=gettext_lazy("Compute network trust again now (in the background)"))
+    def recompute_now(self, request: HttpRequest, queryset: Any) -> HttpResponse:
+        return self._start(request)
 
 
 @admin.register(TrackRecordCard)

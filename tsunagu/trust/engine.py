@@ -433,6 +433,59 @@ def global_trust(
     )
 
 
+@dataclass(frozen=True)
+class LastRun:
+    """What a one-step update needs from the last full run, for the nodes of a graph that may be
+    only the neighbourhood of the people updated: their EigenTrust values and gates, which of
+    them are seeds, and the whole run's seed count, teleport, dangling mass and normaliser."""
+
+    eigentrust: Vector
+    gate: Vector
+    seeds: Indices
+    seed_count: int
+    teleport: float
+    dangling: float
+    norm: float
+
+    @classmethod
+    def of(cls, result: GlobalTrust) -> LastRun:
+        return cls(
+            eigentrust=result.eigentrust,
+            gate=result.gate,
+            seeds=result.seeds,
+            seed_count=int(result.seeds.size),
+            teleport=result.teleport,
+            dangling=result.dangling,
+            norm=result.norm,
+        )
+
+
+def step_scores(graph: TrustGraph, last: LastRun, nodes: Sequence[int]) -> tuple[Vector, Vector]:
+    """One EigenTrust step for ``nodes`` alone, from the last vector of everyone who vouches for
+    them over the graph as it is now: returns their new EigenTrust values and their scores
+    (times the last gate, over the last normaliser).
+
+    At the fixed point of a full run this gives back the run's scores; after a change to the
+    nodes' own edges it moves them as the next iteration of a recompute would. ``graph`` may be
+    a neighbourhood, provided ``out_weight`` holds each rater's whole outgoing trust.
+    """
+    a = last.teleport
+    restart = a + (1.0 - a) * last.dangling
+    inverse_out = np.zeros(graph.size, dtype=np.float64)
+    np.divide(1.0, graph.out_weight, out=inverse_out, where=graph.out_weight > 0)
+    seeds = set(last.seeds.tolist())
+    values = np.empty(len(nodes), dtype=np.float64)
+    for k, node in enumerate(nodes):
+        row = slice(graph.inbound.indptr[node], graph.inbound.indptr[node + 1])
+        raters = graph.inbound.indices[row]
+        inflow = float(
+            (last.eigentrust[raters] * graph.inbound.data[row] * inverse_out[raters]).sum()
+        )
+        values[k] = (1.0 - a) * inflow + (restart / last.seed_count if node in seeds else 0.0)
+    index = np.asarray(nodes, dtype=np.int64)
+    return values, values * last.gate[index] / last.norm
+
+
 def trust_update(
     *, graph: TrustGraph, result: GlobalTrust, i: int, j: int, weight_ij: float, weight_ji: float
 ) -> tuple[float, float]:

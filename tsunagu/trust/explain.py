@@ -39,6 +39,7 @@ def component_label(component: Component) -> str:
         Component.REVIEWS: _("Reviews"),
         Component.REPEAT: _("Repeat work"),
         Component.NETWORK: _("Network trust"),
+        Component.COMMUNITY: _("Communities and answers"),
     }
     return labels[component]
 
@@ -68,6 +69,7 @@ def part_sentence(part: Part) -> str:
             Component.REVIEWS: _("No review yet: counted at the platform's average."),
             Component.REPEAT: _("No one to work with again yet."),
             Component.NETWORK: _("Not yet connected to trusted people by paid work."),
+            Component.COMMUNITY: _("No community activity or expert answer yet."),
         }[component]
     if component is Component.TRACK_RECORD:
         contracts = int(n["contracts"])
@@ -114,6 +116,16 @@ def part_sentence(part: Part) -> str:
         return _("%(repeat)d of %(total)d people worked with again.") % {
             "repeat": int(n["repeat"]),
             "total": int(n["total"]),
+        }
+    if component is Component.COMMUNITY:
+        return _(
+            "Endorsed by %(endorsers)d people after working together in communities, "
+            "%(activities)d activities, %(answers)d answers (%(best)d chosen as best)."
+        ) % {
+            "endorsers": int(n["endorsers"]),
+            "activities": int(n["activities"]),
+            "answers": int(n["answers"]),
+            "best": int(n["best_answers"]),
         }
     return _("More trusted through paid work than %(percentile)d%% of people.") % {
         "percentile": int(n["percentile"])

@@ -20,6 +20,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from tsunagu.contracts.models import Contract, Dispute, DisputeStatus, Milestone
 from tsunagu.contracts.states import PAID, ContractStatus, MilestoneStatus
 from tsunagu.proposals.models import ResponseTime
 from tsunagu.trust.scoring import Facts, Role
+from tsunagu.trust.sources import Contribution
 
 PROMPT_FUNDING_DAYS = 7
 
@@ -51,8 +53,11 @@ def facts_for(
     role: Role,
     stars: Mapping[int, Sequence[int]] | None = None,
     network: Mapping[int, float] | None = None,
+    contributions: Mapping[int, Contribution] | None = None,
 ) -> dict[int, Facts]:
-    """Each person's facts in ``role``; ``stars`` and ``network`` come from reviews and the graph."""
+    """Each person's facts in ``role``; ``stars`` and ``network`` come from reviews and the graph,
+    ``contributions`` from the apps registered in ``trust.sources`` (communities, Q&A). ``network``
+    must also hold the percentiles of the people who endorsed them."""
     ids = sorted({int(pk) for pk in user_ids})
     if not ids:
         return {}
@@ -160,8 +165,25 @@ def facts_for(
             repeat_counterparties=sum(1 for c in t.with_counterparty.values() if len(c) > 1),
             counterparties=len(t.with_counterparty),
             network_percentile=(network or {}).get(pk),
+            **_community(pk, (contributions or {}).get(pk), network or {}),
         )
         for pk, t in tallies.items()
+    }
+
+
+def _community(
+    pk: int, contribution: Contribution | None, network: Mapping[int, float]
+) -> dict[str, Any]:
+    if contribution is None:
+        return {}
+    endorsers = contribution.endorsers - {pk}
+    return {
+        "endorsers": len(endorsers),
+        # an endorser counts by their own standing in the network: nothing without network trust
+        "endorsement_strength": sum(network.get(other, 0.0) for other in endorsers),
+        "activities": contribution.activities,
+        "answers": contribution.answers,
+        "best_answers": contribution.best_answers,
     }
 
 

@@ -164,6 +164,14 @@ class NetworkRun(models.Model):
     iterations = models.PositiveIntegerField(default=0)
     residual = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # progress while it runs: the stage ("queued", "read", "rank", "store") and how far into it
+    stage = models.CharField(max_length=8, default="queued")
+    stage_done = models.PositiveIntegerField(default=0)
+    stage_total = models.PositiveIntegerField(default=0)
+    # what the incremental update after a contract needs from the whole run (engine.GlobalTrust)
+    teleport = models.FloatField(null=True, blank=True)
+    dangling = models.FloatField(null=True, blank=True)
+    norm = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -173,10 +181,15 @@ class NetworkRun(models.Model):
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
+    @property
+    def is_running(self) -> bool:
+        return self.status == NetworkRunStatus.RUNNING
+
 
 class NetworkTrust(models.Model):
     """A person's network trust from the last finished run: the score (all scores sum to 1) and
-    its percentile among the people with paid work. Replaced as a whole by each run."""
+    its percentile among the people with paid work. Replaced as a whole by each run; in between,
+    the two people of a contract that completes are updated at once (``updated_at``)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_trust"
@@ -184,6 +197,12 @@ class NetworkTrust(models.Model):
     run = models.ForeignKey(NetworkRun, on_delete=models.PROTECT, related_name="+")
     score = models.FloatField()
     percentile = models.FloatField()
+    # the run's per-person numbers, from which a contract's completion updates the score at once
+    eigentrust = models.FloatField(default=0.0)
+    gate = models.FloatField(default=0.0)
+    out_weight = models.FloatField(default=0.0)
+    is_seed = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(null=True, blank=True)  # set by an incremental update
 
     class Meta:
         verbose_name = _("network trust")

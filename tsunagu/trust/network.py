@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
@@ -47,18 +48,24 @@ def identity_level(levels: set[str]) -> int:
     return 1 if levels & {"email", "phone"} else 0
 
 
-def _contracts() -> list[engine.Contract]:
-    paid = (
-        Milestone.objects.filter(status__in=PAID, released_amount__gt=0)
-        .values("contract_id", "contract__client_id", "contract__worker_id")
+def _contracts(*, touching: Sequence[int] | None = None) -> list[engine.Contract]:
+    """Every paid contract as the engine sees it, or only those of the people ``touching``."""
+    milestones = Milestone.objects.filter(status__in=PAID, released_amount__gt=0)
+    if touching is not None:
+        milestones = milestones.filter(
+            Q(contract__client_id__in=touching) | Q(contract__worker_id__in=touching)
+        )
+    paid = list(
+        milestones.values("contract_id", "contract__client_id", "contract__worker_id")
         .annotate(value=Sum("released_amount"))
         .order_by("contract_id")
     )
+    reviews = Review.objects.filter(revealed_at__isnull=False)
+    if touching is not None:
+        reviews = reviews.filter(contract_id__in=[row["contract_id"] for row in paid])
     stars: dict[tuple[int, str], int] = {
         (contract_id, role): value
-        for contract_id, role, value in Review.objects.filter(
-            revealed_at__isnull=False
-        ).values_list("contract_id", "subject_role", "stars")
+        for contract_id, role, value in reviews.values_list("contract_id", "subject_role", "stars")
     }
     return [
         engine.Contract(
@@ -113,17 +120,64 @@ def percentiles(scores: np.ndarray, ranked: np.ndarray) -> np.ndarray:
     return below / (values.size - 1)
 
 
-def network_trust_recompute(*, progress: Progress | None = None) -> NetworkRun:
+def _recorder(run: NetworkRun, progress: Progress) -> Progress:
+    """Progress that also lands on the run's row, for the staff page that follows it: at each
+    new stage and at most every ``PROGRESS_EVERY`` seconds within one."""
+    last_stage = [""]
+    last_at = [0.0]
+
+    def record(stage: str, done: int, total: int) -> None:
+        progress(stage, done, total)
+        now = time.monotonic()
+        if stage == last_stage[0] and now - last_at[0] < PROGRESS_EVERY and done < total:
+            return
+        last_stage[0], last_at[0] = stage, now
+        NetworkRun.objects.filter(pk=run.pk).update(
+            stage=stage[:8], stage_done=done, stage_total=total
+        )
+
+    return record
+
+
+PROGRESS_EVERY = 0.5  # seconds
+
+
+def network_trust_recompute(
+    *, run: NetworkRun | None = None, progress: Progress | None = None
+) -> NetworkRun:
     """The full recompute: read the graph, run the engine, then replace every person's network
-    trust in one transaction (readers see the old result or the new one, never a mix)."""
-    run = NetworkRun.objects.create()
+    trust in one transaction (readers see the old result or the new one, never a mix). ``run``
+    is a row made by ``network_trust_start``; without one a new row is made."""
+    run = run or NetworkRun.objects.create()
     try:
-        return _recompute(run, progress or (lambda stage, done, total: None))
+        return _recompute(run, _recorder(run, progress or (lambda stage, done, total: None)))
     except Exception as exc:
         NetworkRun.objects.filter(pk=run.pk).update(
             status=NetworkRunStatus.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000]
         )
         raise
+
+
+def network_trust_start() -> NetworkRun:
+    """Queue a full recompute in the background and return its row at once, for the staff page
+    to follow; the row already running is returned instead when there is one."""
+    from tsunagu.trust.tasks import network_trust_recompute_task
+
+    with transaction.atomic():
+        busy = (
+            NetworkRun.objects.select_for_update()
+            .filter(
+                status=NetworkRunStatus.RUNNING,
+                started_at__gt=timezone.now() - RUN_STALE_AFTER,
+            )
+            .first()
+        )
+        if busy is not None:
+            return busy
+        run = NetworkRun.objects.create()
+    network_trust_recompute_task.enqueue(run_id=run.pk)
+    run.refresh_from_db()
+    return run
 
 
 def _recompute(run: NetworkRun, progress: Progress) -> NetworkRun:
@@ -157,6 +211,8 @@ def _recompute(run: NetworkRun, progress: Progress) -> NetworkRun:
 
         result = engine.global_trust(graph, seeds, progress=step)
         run.iterations, run.residual = result.iterations, result.residual
+        run.teleport, run.dangling, run.norm = result.teleport, result.dangling, result.norm
+        seed_set = set(result.seeds.tolist())
         ranks = percentiles(result.scores, with_paid_work)
         rows = [
             NetworkTrust(
@@ -164,6 +220,10 @@ def _recompute(run: NetworkRun, progress: Progress) -> NetworkRun:
                 run=run,
                 score=float(result.scores[node]),
                 percentile=float(rank),
+                eigentrust=float(result.eigentrust[node]),
+                gate=float(result.gate[node]),
+                out_weight=float(graph.out_weight[node]),
+                is_seed=node in seed_set,
             )
             for node, rank in zip(with_paid_work.tolist(), ranks.tolist(), strict=True)
         ]
@@ -173,10 +233,116 @@ def _recompute(run: NetworkRun, progress: Progress) -> NetworkRun:
         NetworkTrust.objects.bulk_create(rows, batch_size=2000)
         run.status = NetworkRunStatus.DONE
         run.finished_at = timezone.now()
+        run.stage, run.stage_done, run.stage_total = "store", 1, 1
         run.save()
     progress("store", 1, 1)
     logger.info("network trust: %d people, %d edges, %d seeds", run.people, run.edges, run.seeds)
     return run
+
+
+def network_trust_update(*, user_ids: Iterable[int]) -> dict[int, float]:
+    """Move these people's network trust at once after a contract between them completed,
+    without a recompute: one EigenTrust step for them alone (``engine.step_scores``) over their
+    edges as they are now, from the last run's vector of everyone who vouches for them. Their
+    new scores and percentiles are stored; everyone else keeps the last run's until the next
+    full recompute, which is the reference. Returns the new scores (empty before any run).
+
+    Someone who was not in the last run (a first paid contract) gets the gate of the people who
+    vouch for them, weighted by their trust: the gate is how far trust from the seeds has mixed,
+    and one more step carries a neighbour's value to them.
+    """
+    targets = sorted({int(pk) for pk in user_ids})
+    run = NetworkRun.objects.filter(status=NetworkRunStatus.DONE).order_by("-finished_at").first()
+    if not targets or run is None or run.norm is None or not run.seeds:
+        return {}
+    names = {str(pk) for pk in targets}
+    contracts = [c for c in _contracts(touching=targets) if {c.client, c.worker} & names]
+    endorsements, referrals = sources.edges()
+    graph = engine.local_trust(
+        nodes=sorted(names),
+        contracts=contracts,
+        endorsements=[e for e in endorsements if {e.src, e.dst} & names],
+        referrals=[r for r in referrals if {r.src, r.dst} & names],
+        shared_groups=[g for g in _shared_groups() if set(g) & names],
+    )
+    stored = {
+        row.user_id: row
+        for row in NetworkTrust.objects.filter(
+            run=run, user_id__in=[int(node) for node in graph.nodes]
+        )
+    }
+    eigentrust = np.zeros(graph.size)
+    gate = np.zeros(graph.size)
+    out_weight = graph.out_weight.copy()
+    seeds = []
+    for index, node in enumerate(graph.nodes):
+        row = stored.get(int(node))
+        if row is None:
+            continue
+        eigentrust[index], gate[index] = row.eigentrust, row.gate
+        if row.is_seed:
+            seeds.append(index)
+        if (
+            node not in names
+        ):  # a rater's whole outgoing trust is the run's, not this neighbourhood's
+            out_weight[index] = row.out_weight
+    positions = [graph.index(str(pk)) for pk in targets]
+    for pk, index in zip(targets, positions, strict=True):
+        if pk not in stored:
+            gate[index] = _gate_estimate(graph, index, eigentrust, gate)
+    here = engine.TrustGraph(nodes=graph.nodes, inbound=graph.inbound, out_weight=out_weight)
+    last = engine.LastRun(
+        eigentrust=eigentrust,
+        gate=gate,
+        seeds=np.array(seeds, dtype=np.int64),
+        seed_count=run.seeds,
+        teleport=float(run.teleport or engine.TELEPORT),
+        dangling=float(run.dangling or 0.0),
+        norm=float(run.norm),
+    )
+    values, scores = engine.step_scores(here, last, positions)
+    now = timezone.now()
+    updated: dict[int, float] = {}
+    with transaction.atomic():
+        if not NetworkRun.objects.filter(pk=run.pk, status=NetworkRunStatus.DONE).exists():
+            return {}
+        # a recompute that finished meanwhile has replaced the rows; leave its result alone
+        if NetworkRun.objects.filter(
+            status=NetworkRunStatus.DONE, finished_at__gt=run.finished_at
+        ).exists():
+            return {}
+        others = NetworkTrust.objects.exclude(user_id__in=targets)
+        count = others.count() + len(targets)
+        for k, (pk, index) in enumerate(zip(targets, positions, strict=True)):
+            score = float(scores[k])
+            if score <= 0 and pk not in stored:
+                continue
+            below = others.filter(score__lt=score).count()
+            NetworkTrust.objects.update_or_create(
+                user_id=pk,
+                defaults={
+                    "run": run,
+                    "score": score,
+                    "percentile": below / max(1, count - 1),
+                    "eigentrust": float(values[k]),
+                    "gate": float(gate[index]),
+                    "out_weight": float(graph.out_weight[index]),
+                    "is_seed": index in seeds,
+                    "updated_at": now,
+                },
+            )
+            updated[pk] = score
+    return updated
+
+
+def _gate_estimate(
+    graph: engine.TrustGraph, node: int, eigentrust: np.ndarray, gate: np.ndarray
+) -> float:
+    row = slice(graph.inbound.indptr[node], graph.inbound.indptr[node + 1])
+    raters = graph.inbound.indices[row]
+    weights = graph.inbound.data[row] * eigentrust[raters]
+    total = float(weights.sum())
+    return float((weights * gate[raters]).sum() / total) if total > 0 else 0.0
 
 
 def network_percentiles(user_ids: list[int]) -> dict[int, float]:
@@ -204,12 +370,14 @@ def network_trust_due(*, now: datetime.datetime | None = None) -> bool:
     ).exists()
 
 
-def network_trust_refresh(*, progress: Progress | None = None) -> NetworkRun:
+def network_trust_refresh(
+    *, run: NetworkRun | None = None, progress: Progress | None = None
+) -> NetworkRun:
     """Recompute network trust, then the stored scores of everyone with paid work (which also
     catches any refresh that failed after a payment or a reveal)."""
     from tsunagu.trust.scores import trust_scores_refresh
 
-    run = network_trust_recompute(progress=progress)
+    run = network_trust_recompute(run=run, progress=progress)
     paid = Milestone.objects.filter(status__in=PAID, released_amount__gt=0)
     people = {
         pk

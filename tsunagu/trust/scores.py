@@ -16,9 +16,10 @@ from typing import Any
 from django.db.models import Avg
 
 from tsunagu.profiles.services import profile_trust_scores_record
+from tsunagu.trust import sources
 from tsunagu.trust.facts import facts_for
 from tsunagu.trust.models import Review
-from tsunagu.trust.network import network_percentiles
+from tsunagu.trust.network import network_percentiles, network_trust_update
 from tsunagu.trust.scoring import Role, Score, trust_score
 
 logger = logging.getLogger(__name__)
@@ -54,10 +55,23 @@ def trust_scores_for(
     if not ids:
         return {}
     mean = platform_mean_stars() if mean_stars is None else mean_stars
+    contributions = sources.contributions(ids)
     if network is None:
-        network = network_percentiles(ids)
-    facts = facts_for(user_ids=ids, role=role, stars=_stars(ids, role), network=network)
+        network = network_percentiles(_with_endorsers(ids, contributions))
+    facts = facts_for(
+        user_ids=ids,
+        role=role,
+        stars=_stars(ids, role),
+        network=network,
+        contributions=contributions,
+    )
     return {pk: trust_score(f, platform_mean_stars=mean) for pk, f in facts.items()}
+
+
+def _with_endorsers(ids: list[int], contributions: Mapping[int, sources.Contribution]) -> list[int]:
+    """The people and everyone who endorsed them: an endorsement counts by its author's network
+    trust."""
+    return sorted({*ids, *(pk for c in contributions.values() for pk in c.endorsers)})
 
 
 def trust_scores_both(*, user_ids: Iterable[int]) -> dict[int, dict[Role, Score]]:
@@ -66,7 +80,8 @@ def trust_scores_both(*, user_ids: Iterable[int]) -> dict[int, dict[Role, Score]
     ids = sorted({int(pk) for pk in user_ids})
     if not ids:
         return {}
-    mean, network = platform_mean_stars(), network_percentiles(ids)
+    mean = platform_mean_stars()
+    network = network_percentiles(_with_endorsers(ids, sources.contributions(ids)))
     by_role = {
         role: trust_scores_for(user_ids=ids, role=role, network=network, mean_stars=mean)
         for role in (Role.WORKER, Role.CLIENT)
@@ -92,5 +107,10 @@ def trust_scores_refresh_after_commit(*, user_ids: Iterable[int]) -> None:
 
 
 def on_milestone_paid(*, client_id: int, worker_id: int, **_: Any) -> None:
-    """The two people of a contract that just paid: their scores change at once."""
+    """The two people of a contract that just paid: their network trust moves one step at once
+    (``network_trust_update``), then their scores are stored."""
+    try:
+        network_trust_update(user_ids=[client_id, worker_id])
+    except Exception:
+        logger.exception("network trust of %s not updated", sorted((client_id, worker_id)))
     trust_scores_refresh_after_commit(user_ids=[client_id, worker_id])

@@ -50,6 +50,7 @@ class Component(StrEnum):
     REVIEWS = "reviews"
     REPEAT = "repeat"
     NETWORK = "network"
+    COMMUNITY = "community"
 
 
 WEIGHTS: dict[Role, dict[Component, int]] = {
@@ -60,8 +61,9 @@ WEIGHTS: dict[Role, dict[Component, int]] = {
         Component.CONDUCT: 10,
         Component.RESPONSE: 5,
         Component.REVIEWS: 20,
-        Component.REPEAT: 8,
-        Component.NETWORK: 15,
+        Component.REPEAT: 6,
+        Component.NETWORK: 12,
+        Component.COMMUNITY: 5,
     },
     Role.CLIENT: {
         Component.IDENTITY: 12,
@@ -70,8 +72,9 @@ WEIGHTS: dict[Role, dict[Component, int]] = {
         Component.CONDUCT: 10,
         Component.RESPONSE: 5,
         Component.REVIEWS: 20,
-        Component.REPEAT: 8,
-        Component.NETWORK: 15,
+        Component.REPEAT: 6,
+        Component.NETWORK: 12,
+        Component.COMMUNITY: 5,
     },
 }
 
@@ -96,6 +99,16 @@ CONDUCT_PRIOR = (0.95, 5.0)  # share of contracts that ended without a cancellat
 REPEAT_PRIOR = (0.2, 3.0)
 STARS_PRIOR_WEIGHT = 5.0  # reviews: as many imaginary reviews at the platform's mean
 
+# Community standing and expert answers: a small part, and one that fake accounts cannot fill.
+# Each endorsement counts by the endorser's own network percentile (none without network trust),
+# so a community of accounts that only vouch for one another adds nothing; activities and answers
+# saturate early.
+FULL_ENDORSEMENT_STRENGTH = 5.0  # five endorsers at the top of the network
+FULL_ACTIVITIES = 10
+FULL_EXPERTISE = 10.0  # best answers, plus a quarter for each other answer
+ANSWER_SHARE = 0.25
+COMMUNITY_SHARES = (0.6, 0.2, 0.2)  # endorsements, activities, answers
+
 # Response time: full value up to 2 hours, none from 72 hours, log-linear in between.
 RESPONSE_FULL_HOURS = 2.0
 RESPONSE_ZERO_HOURS = 72.0
@@ -114,6 +127,10 @@ class Facts:
     ``repeat_counterparties`` / ``counterparties``: people they worked with more than once /
     people they worked with.
     ``network_percentile``: where their network trust ranks among people with a score, 0–1.
+    ``endorsers`` / ``endorsement_strength``: people who endorsed them after an activity
+    together, and the sum of those people's network percentiles. ``activities``: community
+    activities taken part in. ``answers`` / ``best_answers``: ask-an-expert answers given, and
+    those marked best.
     """
 
     role: Role
@@ -130,6 +147,11 @@ class Facts:
     repeat_counterparties: int = 0
     counterparties: int = 0
     network_percentile: float | None = None
+    endorsement_strength: float = 0.0
+    endorsers: int = 0
+    activities: int = 0
+    answers: int = 0
+    best_answers: int = 0
 
 
 @dataclass(frozen=True)
@@ -233,6 +255,22 @@ def _part(facts: Facts, component: Component, *, platform_mean: float) -> Part:
         value = bayesian_rate(facts.repeat_counterparties, facts.counterparties, REPEAT_PRIOR)
         numbers = {"repeat": facts.repeat_counterparties, "total": facts.counterparties}
         return Part(component, weight, value, facts.counterparties > 0, numbers)
+    if component is Component.COMMUNITY:
+        expertise = facts.best_answers + ANSWER_SHARE * max(facts.answers - facts.best_answers, 0)
+        endorsed, active, answered = COMMUNITY_SHARES
+        value = (
+            endorsed * _log_share(facts.endorsement_strength, FULL_ENDORSEMENT_STRENGTH)
+            + active * _log_share(facts.activities, FULL_ACTIVITIES)
+            + answered * _log_share(expertise, FULL_EXPERTISE)
+        )
+        numbers = {
+            "endorsers": facts.endorsers,
+            "activities": facts.activities,
+            "answers": facts.answers,
+            "best_answers": facts.best_answers,
+        }
+        known = bool(facts.endorsers or facts.activities or facts.answers)
+        return Part(component, weight, value, known, numbers)
     # Component.NETWORK
     if facts.network_percentile is None:
         return Part(component, weight, 0.0, False)

@@ -21,10 +21,9 @@ def review_reminders() -> int:
 @periodic("trust.network_recompute")
 def network_recompute() -> int:
     """Once a day the whole trust network is computed again, in the background."""
-    from tsunagu.trust.network import network_trust_due
-    from tsunagu.trust.tasks import network_trust_recompute_task
+    from tsunagu.trust.network import network_trust_due, network_trust_start
 
     if not network_trust_due():
         return 0
-    network_trust_recompute_task.enqueue()
+    network_trust_start()
     return 1
