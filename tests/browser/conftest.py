@@ -10,7 +10,6 @@ The live server runs in this process, in a thread, so e-mails it sends land in
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.browser.helpers import ScreenshotFn
+from tests.support.seeds import migration_seeds_restore
 
 CHROMIUM = os.environ.get("TSUNAGU_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -54,13 +54,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _seeded_skills(transactional_db: None) -> None:
     """The skill taxonomy and job categories that data migrations seed, put back after each
     test's flush."""
-    from django.apps import apps
-
-    for module in (
-        "tsunagu.profiles.migrations.0002_seed_skills",
-        "tsunagu.jobs.migrations.0003_seed_categories",
-    ):
-        importlib.import_module(module).seed(apps, None)
+    migration_seeds_restore()
 
 
 def _in_ci() -> bool:

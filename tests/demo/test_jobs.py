@@ -11,7 +11,7 @@ from tsunagu.demo.jobs import demo_jobs_load, demo_jobs_wanting_proposals
 from tsunagu.jobs.models import Job, JobKind
 from tsunagu.jobs.selectors import SearchParams, job_search_queryset
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_demo_jobs() -> None:

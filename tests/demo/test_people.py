@@ -16,7 +16,7 @@ from tsunagu.accounts.models import PhoneNumber, ReviewStatus, User, Verificatio
 from tsunagu.audit.models import AuditEvent
 from tsunagu.profiles.models import PortfolioItem, Profile
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def state() -> dict[str, Any]:

@@ -11,7 +11,7 @@ from tsunagu.demo.jobs import demo_jobs_wanting_proposals
 from tsunagu.demo.proposals import demo_proposals_load
 from tsunagu.proposals.models import Proposal
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_demo_proposals_follow_the_jobs_and_are_idempotent() -> None:

@@ -1,4 +1,5 @@
-"""``tsunagu demo``: demo people, then their jobs, then proposals on those jobs.
+"""``tsunagu demo``: demo people, then their jobs, proposals on those jobs, and completed,
+reviewed contracts between them.
 
 Safe to run again: a second run creates nothing and changes nothing. The password of every demo
 account is ``tsunagu-demo``; it is for trying the site on one's own machine only and must never
@@ -16,6 +17,7 @@ from tqdm import tqdm
 from tsunagu.demo.jobs import demo_jobs_load
 from tsunagu.demo.people import DEMO_PASSWORD, PEOPLE, demo_person_load
 from tsunagu.demo.proposals import demo_proposals_load
+from tsunagu.demo.work import demo_work_load
 from tsunagu.profiles.services import skill_taxonomy_ensure
 
 
@@ -40,6 +42,7 @@ class Command(BaseCommand):
             demo_person_load(person, reviewer=staff)
         demo_jobs_load()
         demo_proposals_load()
+        demo_work_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(PEOPLE)} people."))
         self.stdout.write(f"Log in with any of these (password: {DEMO_PASSWORD}, demo only):")
         for email, role in (
