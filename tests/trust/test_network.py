@@ -243,3 +243,25 @@ def test_staff_start_queues_one_run_and_follows_its_progress(young_platform: Non
     # while one is running, starting again returns it instead of a second
     busy = NetworkRun.objects.create()
     assert network_trust_start() == busy
+
+
+def test_accounts_signed_in_from_one_browser_count_for_little(young_platform: None) -> None:
+    from tsunagu.accounts.models import DeviceSighting
+
+    veteran, honest = veteran_account(), UserFactory()
+    for _ in range(3):
+        paid_contract(client=veteran, worker=honest)
+    pair = [UserFactory(), UserFactory()]
+    paid_contract(client=honest, worker=pair[0])  # one real contract reaches the pair
+    for _ in range(5):
+        paid_contract(client=pair[0], worker=pair[1], amounts=(200_000,))
+        paid_contract(client=pair[1], worker=pair[0], amounts=(200_000,))
+    network_trust_recompute()
+    # the EigenTrust value, before the gate (which a graph this small closes on the pair anyway)
+    apart = NetworkTrust.objects.get(user=pair[1]).eigentrust
+
+    for person in pair:
+        DeviceSighting.objects.create(user=person, device="same-browser")
+    network_trust_recompute()
+
+    assert 0 < NetworkTrust.objects.get(user=pair[1]).eigentrust < apart / 2

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.accounts import services
 from tsunagu.accounts.models import (
     BusinessDetails,
+    DeviceSighting,
     PhoneNumber,
     ReviewStatus,
     User,
@@ -273,6 +274,24 @@ class PhoneNumberAdmin(admin.ModelAdmin[PhoneNumber]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: PhoneNumber | None = None) -> bool:
+        return False
+
+
+@admin.register(DeviceSighting)
+class DeviceSightingAdmin(admin.ModelAdmin[DeviceSighting]):
+    """Browsers accounts signed in from (a keyed hash, never the cookie): staff look here when
+    several accounts seem to be one person."""
+
+    list_display = ["user", "device", "first_seen", "last_seen"]
+    search_fields = ["user__email", "device"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: DeviceSighting | None = None
+    ) -> bool:
         return False
 
 

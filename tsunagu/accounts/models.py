@@ -309,3 +309,26 @@ class BusinessDetails(models.Model):
 
     def __str__(self) -> str:
         return self.legal_name or str(self.user)
+
+
+class DeviceSighting(models.Model):
+    """A browser an account signed in from, known by a random cookie set at the first sign-in
+    and kept only as a keyed hash. Accounts seen on one device are nearly one person to the
+    trust network: their contracts with each other count for little."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="device_sightings"
+    )
+    device = models.CharField(_("device"), max_length=64, db_index=True)
+    first_seen = models.DateTimeField(_("first seen"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last seen"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("device sighting")
+        verbose_name_plural = _("device sightings")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "device"], name="device_sighting_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.device[:8]}"

@@ -1,4 +1,5 @@
-"""After signing in, pages follow the language saved on the account."""
+"""After signing in, pages follow the language saved on the account, and the browser is
+recorded as one the account uses (``devices``)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,16 @@ def language_on_login(
         from tsunagu.accounts.views import set_language_cookie
 
         set_language_cookie(response, language)
+
+
+@receiver(user_logged_in, dispatch_uid="tsunagu.accounts.device_on_login")
+def device_on_login(
+    sender: Any,
+    request: HttpRequest,
+    user: Any,
+    response: HttpResponseBase | None = None,
+    **kwargs: Any,
+) -> None:
+    from tsunagu.accounts.devices import device_seen
+
+    device_seen(request=request, user=user, response=response)

@@ -4,7 +4,8 @@ run over it, and the result swapped in at once.
 The graph's edges are completed paid contracts (the fees released, both directions, weighted by
 the stars each side gave in published reviews), plus the endorsements and introductions that
 other apps register in ``sources``. Accounts that pay out to one bank account form a
-*shared group*, whose contracts among themselves count for little. Seeds are
+*shared group*, and so do accounts that signed in from one browser (``accounts.devices``);
+their contracts among themselves count for little. Seeds are
 chosen by the engine's rule (``engine.seeds_choose``) from each person's identity level, months
 on the platform, paid contracts and trouble; until someone qualifies there is no network trust,
 and scores say so rather than guess.
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from tsunagu.accounts.devices import shared_device_groups
 from tsunagu.accounts.models import User
 from tsunagu.accounts.selectors import verified_levels_for
 from tsunagu.contracts.models import Milestone
@@ -80,14 +82,16 @@ def _contracts(*, touching: Sequence[int] | None = None) -> list[engine.Contract
 
 
 def _shared_groups() -> list[list[str]]:
-    """Accounts that pay out to one bank account (a phone number can belong to one account
-    only, so it cannot be shared)."""
+    """Accounts that pay out to one bank account, and accounts that signed in from one browser
+    (a phone number can belong to one account only, so it cannot be shared)."""
     groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for user_id, *account in BankAccount.objects.values_list(
         "user_id", "bank_name", "branch_name", "account_type", "account_number"
     ):
         groups[("bank", *(str(part).strip() for part in account))].append(str(user_id))
-    return [sorted(set(members)) for members in groups.values() if len(set(members)) > 1]
+    banks = [sorted(set(members)) for members in groups.values() if len(set(members)) > 1]
+    devices = [[str(pk) for pk in members] for members in shared_device_groups()]
+    return banks + devices
 
 
 def _person_facts(user_ids: list[int]) -> list[engine.PersonFacts]:
