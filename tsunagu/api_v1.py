@@ -11,6 +11,7 @@ from tsunagu.analytics.api import router as analytics_router
 from tsunagu.api.me import router as me_router
 from tsunagu.api.ninja import api_create
 from tsunagu.contracts.api import router as contracts_router
+from tsunagu.income.api import router as income_router
 from tsunagu.jobs.api import router as jobs_router
 from tsunagu.messaging.api import router as messaging_router
 from tsunagu.notifications.api import router as notifications_router
@@ -33,4 +34,5 @@ api.add_router("/analytics", analytics_router)
 api.add_router("/reviews", trust_router)
 api.add_router("/trust", trust_scores_router)
 api.add_router("/cards", cards_router)
+api.add_router("/income", income_router)
 api.add_router("", messaging_router)  # /rooms…, /tasks…, /me/tasks

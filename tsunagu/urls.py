@@ -20,6 +20,7 @@ urlpatterns = [
     path("messages/", include("tsunagu.messaging.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
     path("analytics/", include("tsunagu.analytics.urls")),
+    path("income/", include("tsunagu.income.urls")),
     path("jobs/", include("tsunagu.jobs.urls")),
     path("proposals/", include("tsunagu.proposals.urls")),
     path("reviews/", include("tsunagu.trust.urls")),

@@ -1,0 +1,28 @@
+"""Income timers, run by the periodic tick."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from tsunagu.core.periodic import periodic
+
+ROLLUPS_EVERY = datetime.timedelta(hours=24)
+
+
+@periodic("income.rollups")
+def rollups() -> int:
+    """Once a day every paid worker's monthly roll-up is rebuilt from the ledger (after each
+    payment it is rebuilt at once; this repairs any that failed). Returns the workers rebuilt."""
+    from tsunagu.income.models import RollupRun
+    from tsunagu.income.rollups import income_rollups_refresh_all
+
+    now = timezone.now()
+    if RollupRun.objects.filter(started_at__gt=now - ROLLUPS_EVERY).exists():
+        return 0
+    run = RollupRun.objects.create()
+    run.workers = income_rollups_refresh_all()
+    run.finished_at = timezone.now()
+    run.save(update_fields=["workers", "finished_at"])
+    return run.workers
