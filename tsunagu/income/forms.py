@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.income.models import MAX_AMOUNT
 from tsunagu.income.services import NOTE_MAX, SOURCE_MAX
@@ -31,7 +32,7 @@ class OutsideIncomeForm(forms.Form):
         label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     amount = forms.IntegerField(label=_("Amount (yen)"), min_value=1, max_value=MAX_AMOUNT)
-    source = forms.CharField(label=_("From"), max_length=SOURCE_MAX)
+    source = forms.CharField(label=pgettext_lazy("income source", "From"), max_length=SOURCE_MAX)
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)
 
 

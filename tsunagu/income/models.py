@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_AMOUNT = 100_000_000  # yen: a month's target or one outside income at most
 
@@ -50,7 +51,7 @@ class OutsideIncome(models.Model):
     )
     received_on = models.DateField(_("received on"))
     amount = models.PositiveBigIntegerField(_("amount"))
-    source = models.CharField(_("from"), max_length=80)
+    source = models.CharField(pgettext_lazy("income source", "from"), max_length=80)
     note = models.CharField(_("note"), max_length=200, blank=True)
     imported = models.BooleanField(_("imported from CSV"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
