@@ -197,3 +197,17 @@ def test_cues_read_words_together() -> None:
     assert "refusal" not in found
     assert cues(fold("よろしくお願いします").text) == ["request"]
     assert cues("") == []
+
+
+def test_the_check_allows_the_solvers_last_digits_and_nothing_more() -> None:
+    committed = {"bias": -4.56271, "weights": {"1": 0.5, "2": -0.00031}, "order": 4}
+    assert train.same_model(
+        committed, {"bias": -4.56243, "weights": {"1": 0.5011, "2": -0.0004}, "order": 4}
+    )
+    assert not train.same_model(
+        committed, {"bias": -4.3, "weights": {"1": 0.5, "2": 0.0}, "order": 4}
+    )
+    assert not train.same_model(committed, {"bias": -4.56271, "weights": {"1": 0.5}, "order": 4})
+    assert not train.same_model(
+        committed, {"bias": -4.56271, "weights": {"1": 0.5, "2": 0.0}, "order": 5}
+    )
