@@ -228,11 +228,13 @@ profile's views.
 {END}"""
 
 
-def write_doc(text: str) -> None:
+def write_doc(text: str, *, start: str = START, end: str = END) -> None:
+    """Put ``text`` (which begins with ``start`` and ends with ``end``) in place of its section
+    of docs/benchmarks.md, or at the end when it has none yet."""
     current = DOC.read_text() if DOC.exists() else HEADER
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        tail = rest.split(END, 1)[1]
+    if start in current and end in current:
+        head, rest = current.split(start, 1)
+        tail = rest.split(end, 1)[1]
         current = head + text + tail
     else:
         current = current.rstrip("\n") + "\n\n" + text + "\n"
