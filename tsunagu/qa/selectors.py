@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from tsunagu.jobs.models import Category
@@ -17,8 +18,6 @@ from tsunagu.qa import rules, search
 from tsunagu.qa.audience import visible_questions
 from tsunagu.qa.models import Answer, HelpfulVote, Question, QuestionOffer, QuestionStatus
 from tsunagu.trust.sources import Contribution
-
-VISIBLE_ANSWERS = Q(answers__hidden_at__isnull=True)
 
 
 def _viewer(viewer: Any) -> Any:
@@ -49,7 +48,15 @@ def question_page(
         qs = qs.filter(status=filters.status)
     if filters.asker_id is not None:
         qs = qs.filter(asker_id=filters.asker_id)
-    qs = qs.annotate(answer_count=Count("answers", filter=VISIBLE_ANSWERS))
+    # a correlated count, not a join with GROUP BY: FTS5's bm25() cannot run in an aggregate
+    counts = (
+        Answer.objects.filter(question=OuterRef("pk"), hidden_at__isnull=True)
+        .order_by()
+        .values("question")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    qs = qs.annotate(answer_count=Coalesce(Subquery(counts), 0))
     order: Sequence[str] = ["-id"]
     if filters.query.strip():
         found = search.matching(qs, filters.query)
