@@ -87,8 +87,8 @@ def ask(request: HttpRequest) -> HttpResponse:
                     expert=expert.user if expert else None,
                 )
             except QAError as exc:
-                forms.add_error(form, exc)
                 blocked = _blocked(exc, data.get(exc.field or "body") or "")
+                forms.add_error(form, exc)
             else:
                 if question.warns_of_solicitation:
                     messages.warning(request, _solicit_warning())
@@ -185,8 +185,8 @@ def answer_edit(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
         try:
             services.answer_edit(answer=item, by=user, body=body)
         except QAError as exc:
-            forms.add_error(form, exc)
             blocked = _blocked(exc, body)
+            forms.add_error(form, exc)
             status = 400
         else:
             messages.success(request, _("Your answer was changed; the earlier wording is kept."))
