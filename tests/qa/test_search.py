@@ -14,9 +14,10 @@ from tsunagu.qa.models import QuestionSearchDocument
 pytestmark = pytest.mark.django_db
 
 
-def titles(query: str = "", **filters: str) -> list[str]:
+def titles(query: str = "", category: str = "", status: str = "") -> list[str]:
     page = selectors.question_page(
-        viewer=None, filters=selectors.QuestionFilter(query=query, **filters)
+        viewer=None,
+        filters=selectors.QuestionFilter(query=query, category=category, status=status),
     )
     return [q.title for q in page.object_list]
 
