@@ -87,3 +87,15 @@ def test_rebuild_indexes_every_question_again() -> None:
     QuestionSearchDocument.objects.all().delete()
     assert search.question_documents_rebuild() == 1
     assert titles("翻訳") == ["翻訳の相談"]
+
+
+def test_the_reindex_command() -> None:
+    import io
+
+    from django.core.management import call_command
+
+    question(title="記事の書き方")
+    out = io.StringIO()
+    call_command("qa_reindex", stdout=out)
+    assert "1 questions indexed." in out.getvalue()
+    assert titles("記事") == ["記事の書き方"]
