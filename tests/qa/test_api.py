@@ -201,3 +201,27 @@ def test_edit_keeps_revisions_and_is_refused_once_best() -> None:
     refused(
         lambda: api.send("put", f"/{q.pk}/answers/{a.pk}", {"body": "後で"}), 409, "best_locked"
     )
+
+
+def test_the_asker_sees_the_contracts_offered_from_the_question() -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from tsunagu.contracts.services import MilestoneInput
+
+    asker, expert = person(), person()
+    q = question(asker)
+    a = answer(q, expert)
+    due = timezone.localdate() + datetime.timedelta(days=14)
+    contract = services.answer_offer(
+        answer=a,
+        by=asker,
+        title=q.title,
+        description="質問への回答を受けて",
+        deliverables="翻訳文",
+        milestones=[MilestoneInput(title="翻訳", amount=20_000, due_date=due)],
+        payment_due=due + datetime.timedelta(days=30),
+    )
+    assert Api(asker).get(f"/{q.pk}").json()["offered_contract_ids"] == [contract.pk]
+    assert Api(expert).get(f"/{q.pk}").json()["offered_contract_ids"] == []

@@ -190,3 +190,30 @@ def test_staff_hide_a_question_and_an_answer_audited() -> None:
 def test_category_is_one_of_the_jobs_categories() -> None:
     q = question(category_id=category("writing").pk)
     assert q.category.slug == "writing"
+
+
+def test_an_offer_from_an_answer_only_by_the_asker_and_linked_to_the_question() -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from tsunagu.contracts.services import MilestoneInput
+    from tsunagu.qa.models import QuestionOffer
+
+    asker, expert, third = person(), person(), person()
+    q = question(asker)
+    a = answer(q, expert)
+    due = timezone.localdate() + datetime.timedelta(days=14)
+    terms: dict[str, object] = {
+        "title": q.title,
+        "description": "回答を受けての発注",
+        "deliverables": "翻訳文",
+        "milestones": [MilestoneInput(title="翻訳", amount=20_000, due_date=due)],
+        "payment_due": due + datetime.timedelta(days=30),
+    }
+    refused("not_the_asker", lambda: services.answer_offer(answer=a, by=third, **terms))  # type: ignore[arg-type]
+    contract = services.answer_offer(answer=a, by=asker, **terms)  # type: ignore[arg-type]
+    assert contract.worker == expert and contract.client == asker
+    link = QuestionOffer.objects.get(contract=contract)
+    assert link.question == q and link.answer == a
+    assert AuditEvent.objects.filter(event="qa.offer", subject_id=str(q.pk)).exists()

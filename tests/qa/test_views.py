@@ -291,3 +291,31 @@ def test_pages_in_english() -> None:
     assert "No answers yet." in text(page)
     listing = Client(HTTP_ACCEPT_LANGUAGE="en").get("/questions/")
     assert "Ask an expert" in text(listing)
+
+
+def test_solicitation_is_posted_with_a_warning_on_the_page() -> None:
+    asker = person()
+    response = as_user(asker).post(
+        "/questions/ask/",
+        {
+            "title": "外注の相談",
+            "body": "サイト外で直接取引しませんか？手数料がかからないので",
+            "category": category().pk,
+        },
+        follow=True,
+    )
+    page = text(response)
+    assert "注意書き付きで投稿されました" in page
+    assert 'data-notice="solicit"' in page
+
+
+def test_the_question_page_runs_a_constant_number_of_queries(
+    django_assert_max_num_queries: Any,
+) -> None:
+    q = question()
+    for _ in range(5):
+        services.answer_vote(answer=answer(q), by=person())
+    viewer = as_user(person())
+    with django_assert_max_num_queries(14):
+        response = viewer.get(f"/questions/{q.pk}/")
+    assert text(response).count('data-testid="answer"') == 5

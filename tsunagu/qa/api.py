@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from tsunagu.accounts.request import signed_in_user
+from tsunagu.api.auth import api_auth
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.jobs.models import Category
 from tsunagu.messaging.display import kind_label
@@ -38,6 +39,15 @@ from tsunagu.qa.schemas import (
 )
 
 router = Router(tags=["questions"])
+
+
+def _anyone(request: HttpRequest) -> bool:
+    """Let a visitor through once neither a token nor a session has signed the caller in."""
+    return True
+
+
+# Public reads still know a caller who sends a token or a session (their votes, their offers).
+ANYONE = [*api_auth, _anyone]
 
 ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 429): ErrorOut}
 WRITE_ERRORS: dict[int | tuple[int, ...], Any] = {**ERRORS, 422: ContactBlockedOut | ErrorOut}
@@ -90,6 +100,7 @@ def _question(request: HttpRequest, pk: int) -> QuestionOut:
         created_at=question.created_at,
         closed_at=question.closed_at,
         answers=[_answer(row) for row in rows],
+        offered_contract_ids=selectors.offered_contract_ids(question=question, viewer=request.user),
     )
 
 
@@ -121,7 +132,7 @@ def _guarded(call: Callable[[], Any]) -> Any:
 @router.get(
     "",
     response={200: QuestionListOut, **ERRORS},
-    auth=None,
+    auth=ANYONE,
     summary="Questions, newest first, or searched (Japanese words of any length)",
 )
 def question_list(request: HttpRequest, filters: Query[ListFilter]) -> Any:
@@ -181,7 +192,7 @@ def question_ask(request: HttpRequest, payload: QuestionIn) -> Any:
 @router.get(
     "/{int:question_id}",
     response={200: QuestionOut, **ERRORS},
-    auth=None,
+    auth=ANYONE,
     summary="A question with its answers, the best first",
 )
 def question_detail(request: HttpRequest, question_id: int) -> Any:

@@ -85,6 +85,9 @@ class QuestionOut(Schema):
     created_at: datetime.datetime
     closed_at: datetime.datetime | None
     answers: list[AnswerOut]
+    offered_contract_ids: list[int] = Field(
+        description="Contracts the asker offered from this question's answers (the asker only)."
+    )
 
 
 class VoteOut(Schema):

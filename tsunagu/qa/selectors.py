@@ -154,6 +154,18 @@ def expert_profile(*, profile_id: int) -> Profile | None:
     )
 
 
+def offered_contract_ids(*, question: Question, viewer: Any) -> list[int]:
+    """The contracts the asker offered from this question's answers; empty for anyone else."""
+    viewer = _viewer(viewer)
+    if viewer is None or viewer.pk != question.asker_id:
+        return []
+    return list(
+        QuestionOffer.objects.filter(question=question)
+        .order_by("contract_id")
+        .values_list("contract_id", flat=True)
+    )
+
+
 def offer_for_contract(*, contract_id: int) -> QuestionOffer | None:
     return QuestionOffer.objects.select_related("question").filter(contract_id=contract_id).first()
 
