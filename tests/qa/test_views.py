@@ -319,3 +319,18 @@ def test_the_question_page_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(14):
         response = viewer.get(f"/questions/{q.pk}/")
     assert text(response).count('data-testid="answer"') == 5
+
+
+def test_asking_an_unknown_or_oneself_as_expert_is_refused() -> None:
+    asker = person()
+    data = {"title": "翻訳の相場", "body": "相場を教えてください", "category": category().pk}
+    refused_page(
+        lambda: as_user(asker).post("/questions/ask/", {**data, "expert": 999_999}),
+        400,
+        "質問先の人が見つかりません。",
+    )
+    refused_page(
+        lambda: as_user(asker).post("/questions/ask/", {**data, "expert": asker.profile.pk}),
+        400,
+        "自分自身には質問できません。",
+    )

@@ -70,12 +70,14 @@ def ask(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     raw = request.GET.get("expert") or request.POST.get("expert") or ""
     expert = selectors.expert_profile(profile_id=int(raw)) if raw.isdigit() else None
-    if expert is not None and expert.user_id == user.pk:
-        expert = None
+    if expert is not None and expert.user_id == user.pk and request.method == "GET":
+        expert = None  # one's own "ask me" link: ask everyone
     blocked = None
     status = 200
     if request.method == "POST":
         form = forms.QuestionForm(request.POST)
+        if raw and expert is None:
+            form.add_error(None, QAError.refuse("unknown_expert").message)
         if form.is_valid():
             data = form.cleaned_data
             try:
