@@ -225,3 +225,43 @@ def test_the_asker_sees_the_contracts_offered_from_the_question() -> None:
     )
     assert Api(asker).get(f"/{q.pk}").json()["offered_contract_ids"] == [contract.pk]
     assert Api(expert).get(f"/{q.pk}").json()["offered_contract_ids"] == []
+
+
+def offer_terms(**overrides: Any) -> dict[str, Any]:
+    import datetime
+
+    from django.utils import timezone
+
+    due = timezone.localdate() + datetime.timedelta(days=14)
+    return {
+        "title": "契約書の翻訳",
+        "description": "質問への回答を受けての発注です。",
+        "deliverables": "翻訳文（Word）",
+        "milestones": [{"title": "翻訳", "amount": 30000, "due_date": due.isoformat()}],
+        "payment_due": (due + datetime.timedelta(days=30)).isoformat(),
+        **overrides,
+    }
+
+
+def test_an_offer_from_an_answer_through_the_api() -> None:
+    from tsunagu.contracts.models import Contract
+    from tsunagu.qa.models import QuestionOffer
+
+    asker, expert, third = person(), person("田中"), person()
+    q = question(asker)
+    a = answer(q, expert)
+    url = f"/{q.pk}/answers/{a.pk}/offer"
+    refused(lambda: Api(third).post(url, offer_terms()), 403, "not_the_asker")
+    refused(lambda: Api(asker).post(url, offer_terms(payment_due="2000-01-01")), 422, "invalid")
+    made = Api(asker).post(url, offer_terms())
+    assert made.status_code == 201, made.content
+    body = made.json()
+    contract = Contract.objects.get()
+    assert body == {
+        "contract_id": contract.pk,
+        "question_id": q.pk,
+        "answer_id": a.pk,
+        "worker": {"profile_id": expert.profile.pk, "display_name": "田中"},
+    }
+    assert QuestionOffer.objects.get().contract == contract
+    assert contract.worker == expert

@@ -1,5 +1,5 @@
 """/api/v1/questions: list and search, ask, read, answer, edit an answer, mark best, vote,
-close. The same services and selectors as the pages.
+close, and offer a contract to an answer's author. The same services and selectors as the pages.
 
 Anyone may list and read visible questions; a hidden one (or one outside the caller's audience)
 is 404. A refusal is answered by the API's one error handler with its stable code: 403 for the
@@ -18,6 +18,7 @@ from ninja import Query, Router, Schema, Status
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.auth import api_auth
 from tsunagu.api.schemas import ErrorOut
+from tsunagu.contracts.services import MilestoneInput
 from tsunagu.jobs.models import Category
 from tsunagu.messaging.display import kind_label
 from tsunagu.qa import selectors, services
@@ -25,6 +26,7 @@ from tsunagu.qa.errors import ContactRefused, QAError
 from tsunagu.qa.models import Question
 from tsunagu.qa.schemas import (
     AnswerIn,
+    AnswerOfferIn,
     AnswerOut,
     BestIn,
     CategoryOut,
@@ -33,6 +35,7 @@ from tsunagu.qa.schemas import (
     PersonOut,
     QuestionIn,
     QuestionListOut,
+    QuestionOfferOut,
     QuestionOut,
     QuestionSummaryOut,
     VoteOut,
@@ -293,3 +296,37 @@ def close(request: HttpRequest, question_id: int) -> Any:
     question = selectors.question_for_viewer(pk=question_id, viewer=user)
     services.question_close(question=question, by=user)
     return _question(request, question_id)
+
+
+@router.post(
+    "/{int:question_id}/answers/{int:answer_id}/offer",
+    response={201: QuestionOfferOut, **ERRORS, 422: ErrorOut},
+    summary="The asker offers a contract to the author of an answer; it remembers the question",
+)
+def offer(request: HttpRequest, question_id: int, answer_id: int, payload: AnswerOfferIn) -> Any:
+    user = signed_in_user(request)
+    item = selectors.answer_for_viewer(pk=answer_id, viewer=user, question_id=question_id)
+    contract = services.answer_offer(
+        answer=item,
+        by=user,
+        title=payload.title,
+        description=payload.description,
+        deliverables=payload.deliverables,
+        milestones=[
+            MilestoneInput(title=m.title, amount=m.amount, due_date=m.due_date)
+            for m in payload.milestones
+        ],
+        payment_due=payload.payment_due,
+        inspection_days=payload.inspection_days,
+        revision_limit=payload.revision_limit,
+        withholding_category=payload.withholding_category,
+    )
+    return Status(
+        201,
+        QuestionOfferOut(
+            contract_id=contract.pk,
+            question_id=question_id,
+            answer_id=item.pk,
+            worker=_person(item.author),
+        ),
+    )

@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from tsunagu.api.schemas import ErrorOut, StrictSchema
+from tsunagu.contracts.schemas import MilestoneIn
 
 
 class QuestionIn(StrictSchema):
@@ -106,3 +107,24 @@ class FindingOut(Schema):
 
 class ContactBlockedOut(ErrorOut):
     findings: list[FindingOut]
+
+
+class AnswerOfferIn(StrictSchema):
+    """The written terms the asker offers to an answer's author (as POST /contracts, without
+    the worker: it is the author of the answer)."""
+
+    title: str = Field(max_length=120)
+    description: str = Field(max_length=5000)
+    deliverables: str = Field(max_length=2000)
+    milestones: list[MilestoneIn] = Field(max_length=20)
+    payment_due: datetime.date
+    inspection_days: int = 7
+    revision_limit: int = 2
+    withholding_category: bool = False
+
+
+class QuestionOfferOut(Schema):
+    contract_id: int
+    question_id: int
+    answer_id: int
+    worker: PersonOut
