@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tsunagu.proposals",
     "tsunagu.trust",
     "tsunagu.income",
+    "tsunagu.qa",
     "tsunagu.demo",
     "allauth",
     "allauth.account",

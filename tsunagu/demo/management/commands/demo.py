@@ -18,6 +18,7 @@ from tsunagu.demo.jobs import demo_jobs_load
 from tsunagu.demo.people import DEMO_PASSWORD, PEOPLE, demo_person_load
 from tsunagu.demo.proposals import demo_proposals_load
 from tsunagu.demo.work import demo_work_load
+from tsunagu.demo.qa import demo_questions_load
 from tsunagu.profiles.services import skill_taxonomy_ensure
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         demo_jobs_load()
         demo_proposals_load()
         demo_work_load()
+        demo_questions_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(PEOPLE)} people."))
         self.stdout.write(f"Log in with any of these (password: {DEMO_PASSWORD}, demo only):")
         for email, role in (

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QaConfig(AppConfig):
+    name = "tsunagu.qa"
+    label = "qa"
+    verbose_name = _("ask an expert")
+
+    def ready(self) -> None:
+        # Answers and best answers count a little toward trust; the trust app caps them.
+        from tsunagu.qa.selectors import contributions
+        from tsunagu.trust.sources import contribution_source_register
+
+        contribution_source_register("qa", contributions)

@@ -1,0 +1,130 @@
+"""API schemas for ask-an-expert: what is sent (…In, strict) and what is answered (…Out)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+from tsunagu.api.schemas import ErrorOut, StrictSchema
+from tsunagu.contracts.schemas import MilestoneIn
+
+
+class QuestionIn(StrictSchema):
+    # Lengths and the contact guard are the services' to check, so every refusal says the same
+    # in both front ends.
+    title: str = Field(description="At most 120 characters.")
+    body: str = Field(description="At most 5,000 characters; outside contact details refused.")
+    category: str = Field(description="A job category's slug.")
+    expert_profile_id: int | None = Field(
+        default=None, description="The profile of a person asked directly (told so)."
+    )
+
+
+class AnswerIn(StrictSchema):
+    body: str = Field(description="At most 5,000 characters; outside contact details refused.")
+
+
+class BestIn(StrictSchema):
+    answer_id: int
+
+
+class PersonOut(Schema):
+    profile_id: int
+    display_name: str
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+
+
+class QuestionSummaryOut(Schema):
+    id: int
+    title: str
+    excerpt: str
+    category: CategoryOut
+    status: Literal["open", "closed"]
+    asker: PersonOut
+    expert: PersonOut | None
+    answer_count: int
+    has_best_answer: bool
+    created_at: datetime.datetime
+
+
+class QuestionListOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[QuestionSummaryOut]
+
+
+class AnswerOut(Schema):
+    id: int
+    question_id: int
+    author: PersonOut
+    body: str
+    is_best: bool
+    helpful: int = Field(description="People who marked it helpful.")
+    voted: bool = Field(description="Whether the caller marked it helpful.")
+    solicitation_warning: bool
+    created_at: datetime.datetime
+    edited_at: datetime.datetime | None
+
+
+class QuestionOut(Schema):
+    id: int
+    title: str
+    body: str
+    category: CategoryOut
+    status: Literal["open", "closed"]
+    asker: PersonOut
+    expert: PersonOut | None
+    best_answer_id: int | None
+    solicitation_warning: bool
+    created_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    answers: list[AnswerOut]
+    offered_contract_ids: list[int] = Field(
+        description="Contracts the asker offered from this question's answers (the asker only)."
+    )
+
+
+class VoteOut(Schema):
+    answer_id: int
+    helpful: int
+    voted: bool
+
+
+class FindingOut(Schema):
+    kind: str
+    label: str
+    start: int
+    end: int
+    text: str
+
+
+class ContactBlockedOut(ErrorOut):
+    findings: list[FindingOut]
+
+
+class AnswerOfferIn(StrictSchema):
+    """The written terms the asker offers to an answer's author (as POST /contracts, without
+    the worker: it is the author of the answer)."""
+
+    title: str = Field(max_length=120)
+    description: str = Field(max_length=5000)
+    deliverables: str = Field(max_length=2000)
+    milestones: list[MilestoneIn] = Field(max_length=20)
+    payment_due: datetime.date
+    inspection_days: int = 7
+    revision_limit: int = 2
+    withholding_category: bool = False
+
+
+class QuestionOfferOut(Schema):
+    contract_id: int
+    question_id: int
+    answer_id: int
+    worker: PersonOut
