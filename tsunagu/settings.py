@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tsunagu.jobs",
     "tsunagu.proposals",
     "tsunagu.trust",
+    "tsunagu.communities",
     "tsunagu.demo",
     "allauth",
     "allauth.account",
