@@ -421,9 +421,11 @@ def post_create(
 
 
 def post_hide(*, post: Post, by: User, reason: str) -> Post:
+    """A moderator (or staff, from the admin) hides a post from members; it is kept, audited."""
     reason = _text(reason, field="reason", limit=500, required="reason_required")
     with transaction.atomic():
-        _moderator(post.community, by)
+        if not by.is_staff:
+            _moderator(post.community, by)
         locked = Post.objects.select_for_update().get(pk=post.pk)
         if locked.is_hidden:
             raise CommunityError.refuse("already_hidden")
