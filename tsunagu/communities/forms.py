@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.communities.models import ActivityKind, JoinPolicy, Role
 from tsunagu.profiles.models import Skill
@@ -87,7 +88,7 @@ class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices, initial="event")
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(
-        label=_("Description"),
+        label=pgettext_lazy("activity", "Description"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JoinPolicy(models.TextChoices):
@@ -138,7 +139,9 @@ class Activity(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=8, choices=ActivityKind.choices)
     title = models.CharField(_("title"), max_length=120)
-    description = models.TextField(_("description"), max_length=5000, blank=True)
+    description = models.TextField(
+        pgettext_lazy("activity", "description"), max_length=5000, blank=True
+    )
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -180,7 +183,9 @@ class SignUp(models.Model):
         related_name="activity_signups",
         verbose_name=_("person"),
     )
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        pgettext_lazy("sign-up", "cancelled"), null=True, blank=True
+    )
     took_part = models.BooleanField(_("took part"), default=False)
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
 
@@ -214,7 +219,7 @@ class Endorsement(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="community_endorsements_received",
-        verbose_name=_("to"),
+        verbose_name=pgettext_lazy("endorsement", "to"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -267,7 +272,7 @@ class Post(models.Model):
         verbose_name=_("hidden by"),
     )
     hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("post", "posted"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

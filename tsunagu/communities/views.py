@@ -21,6 +21,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.accounts.models import User
@@ -253,7 +254,7 @@ def post_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except CommunityError as exc:
         _post_refused(request, exc)
     else:
-        messages.success(request, _("Your reply was published."))
+        messages.success(request, pgettext("community post", "Your reply was published."))
     return redirect(target)
 
 
