@@ -296,3 +296,20 @@ def test_pages_in_english(client: Client, settings: Any) -> None:
     assert "ミッション" not in html
     response = client.post(f"/communities/{c.slug}/join/", follow=True)
     assert "You are already a member of this community." in response.content.decode()
+
+
+def test_the_profile_shows_communities_but_invitation_only_ones_to_members_only(
+    client: Client,
+) -> None:
+    open_c = community(name="公開の会")
+    secret = community(name="秘密の会", join_policy=JoinPolicy.INVITATION)
+    user = member(open_c)
+    services.membership_invite(community=secret, by=secret.created_by, user=user)
+    services.membership_join(community=secret, user=user)
+    held(event(open_c), user, member(open_c))
+    url = f"/profiles/{user.profile.pk}/"
+    client.force_login(person())
+    html = page(client, url)
+    assert "公開の会" in html and "秘密の会" not in html and "活動1件" in html
+    client.force_login(secret.created_by)
+    assert "秘密の会" in page(client, url)

@@ -403,3 +403,17 @@ def trust_contributions(user_ids: Sequence[int]) -> Mapping[int, Contribution]:
 
 def user_for_member(*, pk: int) -> User | None:
     return User.objects.filter(pk=pk).first()
+
+
+def profile_communities(*, user_id: int, viewer: Any) -> list[Community]:
+    """For the profile page: the person's communities, invitation-only ones shown only to their
+    members."""
+    viewer_id = _uid(viewer)
+    mine = set(community_ids_for_user(viewer_id)) if viewer_id is not None else set()
+    return [
+        c
+        for c in Community.objects.filter(
+            memberships__user_id=user_id, memberships__state=MemberState.ACTIVE
+        ).order_by("name", "id")
+        if c.join_policy != "invitation" or c.pk in mine
+    ]
