@@ -70,7 +70,10 @@ def test_pages_and_api_answer_404_to_outsiders(client: Client) -> None:
     client.force_login(insider)
     page = client.get(f"/jobs/{job.pk}/")
     assert page.status_code == 200 and c.name in page.content.decode()
-    assert client.get(f"/api/v1/jobs/{job.pk}").json()["visibility"] == "community"
+    body = client.get(f"/api/v1/jobs/{job.pk}").json()
+    assert (body["visibility"], body["community_id"]) == ("community", c.pk)
+    listed = client.get("/api/v1/jobs").json()
+    assert job.pk in [item["id"] for item in listed["items"]]
 
 
 def test_only_a_member_may_propose_to_a_community_job() -> None:
