@@ -313,3 +313,24 @@ def test_the_profile_shows_communities_but_invitation_only_ones_to_members_only(
     assert "公開の会" in html and "秘密の会" not in html and "活動1件" in html
     client.force_login(secret.created_by)
     assert "秘密の会" in page(client, url)
+
+
+def test_only_the_owner_edits_the_community(client: Client) -> None:
+    c = community()
+    mod = moderator(c)
+    values = {"name": "新しい名前", "mission": "新しいミッション", "join_policy": "approval"}
+    client.force_login(mod)
+    assert client.get(f"/communities/{c.slug}/edit/").status_code == 403
+    assert client.post(f"/communities/{c.slug}/edit/", values).status_code == 403
+    client.force_login(person())
+    assert client.post(f"/communities/{c.slug}/edit/", values).status_code == 404
+    c.refresh_from_db()
+    assert c.name == "翻訳者の会"
+    client.force_login(c.created_by)
+    bad = client.post(f"/communities/{c.slug}/edit/", {**values, "cover": _pdf()})
+    assert bad.status_code == 422 and "カバー画像" in bad.content.decode()
+    response = client.post(f"/communities/{c.slug}/edit/", {**values, "cover": png_upload()})
+    assert response.status_code == 302
+    c.refresh_from_db()
+    assert (c.name, c.join_policy) == ("新しい名前", "approval") and c.cover.name
+    assert AuditEvent.objects.filter(event="community.updated", actor=c.created_by).exists()

@@ -58,6 +58,7 @@ __all__ = [
     "activity_record_attendance",
     "activity_sign_up",
     "community_create",
+    "community_update",
     "endorsement_give",
     "membership_approve",
     "membership_decline",
@@ -207,6 +208,73 @@ def community_create(
             default_storage.delete(stored)
         raise
     return community
+
+
+def community_update(
+    *,
+    community: Community,
+    by: User,
+    name: str,
+    mission: str,
+    rules: str = "",
+    join_policy: str = JoinPolicy.OPEN,
+    requires_real_name: bool = False,
+    requires_face_photo: bool = False,
+    cover: UploadedFile | None = None,
+) -> Community:
+    """The owner changes the community's description, policy or cover. Members who joined
+    before a new identity requirement stay; it applies to those who join from now on."""
+    name = _text(name, field="name", limit=MAX_NAME, required="name_required")
+    mission = _text(mission, field="mission", limit=MAX_MISSION, required="mission_required")
+    rules = _text(rules, field="rules", limit=MAX_RULES)
+    if join_policy not in JoinPolicy.values:
+        raise CommunityError.refuse("bad_choice", field="join_policy")
+    for text in (name, mission, rules):
+        if scan_with_context(text, []).verdict == "contact":
+            raise PostBlocked([])
+    if cover is not None:
+        try:
+            check_upload(cover, allowed_kinds=IMAGE_KINDS, max_bytes=MAX_COVER_BYTES)
+        except ValidationError:
+            raise CommunityError.refuse("cover_invalid", field="cover") from None
+    stored = ""
+    old_cover = ""
+    try:
+        with transaction.atomic():
+            locked = Community.objects.select_for_update().get(pk=community.pk)
+            actor = _active(locked, by)
+            if actor.role != Role.OWNER:
+                raise CommunityError.refuse(
+                    "not_the_owner" if actor.is_moderator else "not_a_moderator"
+                )
+            fields = ("name", "mission", "rules", "join_policy")
+            flags = ("requires_real_name", "requires_face_photo")
+            before = {f: getattr(locked, f) for f in (*fields, *flags)}
+            locked.name, locked.mission, locked.rules = name, mission, rules
+            locked.join_policy = join_policy
+            locked.requires_real_name = requires_real_name
+            locked.requires_face_photo = requires_face_photo
+            if cover is not None:
+                old_cover = locked.cover.name or ""
+                extension = PurePath(cover.name or "").suffix.lower()
+                locked.cover.save(f"{uuid.uuid4().hex}{extension}", cover, save=False)
+                stored = locked.cover.name or ""
+            locked.save()
+            after = {f: getattr(locked, f) for f in (*fields, *flags)}
+            audit_record(
+                actor=by,
+                subject=locked,
+                event="community.updated",
+                before={**before, "cover": old_cover or None},
+                after={**after, "cover": stored or old_cover or None},
+            )
+            if old_cover:
+                transaction.on_commit(lambda: default_storage.delete(old_cover))
+    except BaseException:
+        if stored:
+            default_storage.delete(stored)
+        raise
+    return locked
 
 
 # --- membership -----------------------------------------------------------------------------

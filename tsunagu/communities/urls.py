@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.community_list, name="list"),
     path("new/", views.community_new, name="new"),
     path("<slug:slug>/", views.community_detail, name="detail"),
+    path("<slug:slug>/edit/", views.community_edit, name="edit"),
     path("<slug:slug>/join/", views.community_join, name="join"),
     path("<slug:slug>/leave/", views.community_leave, name="leave"),
     path("<slug:slug>/display/", views.display_set, name="display"),

@@ -115,6 +115,51 @@ def community_new(request: HttpRequest) -> HttpResponse:
     return render(request, "communities/new.html", {"form": form})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+@_not_found_as_404
+def community_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    community = _community(slug)
+    user = signed_in_user(request)
+    membership = selectors.member_required(community=community, viewer=user)
+    if not membership.is_owner:
+        raise PermissionDenied
+    initial = {
+        "name": community.name,
+        "mission": community.mission,
+        "rules": community.rules,
+        "join_policy": community.join_policy,
+        "requires_real_name": community.requires_real_name,
+        "requires_face_photo": community.requires_face_photo,
+    }
+    form = forms.CommunityForm(request.POST or None, request.FILES or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.community_update(
+                    community=community,
+                    by=user,
+                    name=data["name"],
+                    mission=data["mission"],
+                    rules=data["rules"],
+                    join_policy=data["join_policy"],
+                    requires_real_name=data["requires_real_name"],
+                    requires_face_photo=data["requires_face_photo"],
+                    cover=data.get("cover"),
+                )
+            except CommunityError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("The community was updated."))
+                return redirect("communities:detail", slug=slug)
+        status = 422
+    return render(
+        request, "communities/edit.html", _frame(request, community, form=form), status=status
+    )
+
+
 def _frame(request: HttpRequest, community: Community, **extra: Any) -> dict[str, Any]:
     membership = selectors.membership_of(community=community, viewer=request.user)
     return {
