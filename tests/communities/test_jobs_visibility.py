@@ -133,3 +133,11 @@ def test_the_job_form_lists_only_the_posters_communities(client: Client) -> None
     assert response.status_code == 422
     assert not Job.objects.exists()
     Membership.objects.filter(community=mine)  # the poster's membership stays
+
+
+def test_a_poster_in_no_community_is_not_offered_the_choice(client: Client) -> None:
+    community(name="誰かの会")
+    client.force_login(person())
+    page = client.get("/jobs/new/").content.decode()
+    assert "特定のコミュニティのメンバーのみ" not in page
+    assert 'name="community"' not in page

@@ -116,7 +116,8 @@ class JobForm(forms.Form):
         assert isinstance(community_field, forms.ModelChoiceField)
         community_field.queryset = _community_model().objects.filter(pk__in=ids)
         if not ids:
-            community_field.widget = forms.HiddenInput()
+            # no community to post to: neither the choice nor the field is offered
+            del self.fields["community"]
             visibility = self.fields["visibility"]
             assert isinstance(visibility, forms.ChoiceField)
             visibility.choices = [c for c in Visibility.choices if c[0] != Visibility.COMMUNITY]
