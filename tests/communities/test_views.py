@@ -334,3 +334,17 @@ def test_only_the_owner_edits_the_community(client: Client) -> None:
     c.refresh_from_db()
     assert (c.name, c.join_policy) == ("新しい名前", "approval") and c.cover.name
     assert AuditEvent.objects.filter(event="community.updated", actor=c.created_by).exists()
+
+
+def test_an_off_platform_request_is_posted_with_a_warning(client: Client) -> None:
+    c = community()
+    author, reader = member(c), member(c)
+    client.force_login(author)
+    client.post(
+        f"/communities/{c.slug}/posts/", {"body": "手数料がもったいないので直接取引しませんか？"}
+    )
+    post = Post.objects.get()
+    assert post.guard_notice == "solicit"
+    client.force_login(reader)
+    html = page(client, f"/communities/{c.slug}/")
+    assert 'data-notice="solicit"' in html and "Tsunagu の外" in html

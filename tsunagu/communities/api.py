@@ -100,6 +100,7 @@ def _post_out(post: Post, *, with_replies: bool = True) -> PostOut:
         body=post.body,
         pinned=post.is_pinned,
         hidden=post.is_hidden,
+        guard_notice=post.guard_notice,
         created_at=post.created_at,
         replies=[_post_out(r, with_replies=False) for r in post.replies.all()]
         if with_replies

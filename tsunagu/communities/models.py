@@ -261,6 +261,9 @@ class Post(models.Model):
         verbose_name=_("reply to"),
     )
     body = models.TextField(_("text"), max_length=5000)
+    # the contact guard's verdict when it let the post through: "solicit" marks a request to
+    # deal off the platform, shown with a warning as in messages before funding
+    guard_notice = models.CharField(_("guard notice"), max_length=10, blank=True)
     pinned_at = models.DateTimeField(_("pinned as announcement"), null=True, blank=True)
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
     hidden_by = models.ForeignKey(

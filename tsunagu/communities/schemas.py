@@ -107,5 +107,6 @@ class PostOut(Schema):
     body: str
     pinned: bool
     hidden: bool
+    guard_notice: str = Field("", description='"solicit" when the post asks to deal off Tsunagu.')
     created_at: datetime.datetime
     replies: list[PostOut] = Field(default_factory=list)

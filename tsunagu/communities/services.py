@@ -130,7 +130,7 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _guard(community: Community, author: User, body: str) -> None:
+def _guard(community: Community, author: User, body: str) -> str:
     """Community posts are guarded as messages before funding: contact details are blocked."""
     previous = list(
         Post.objects.filter(community=community, author=author)
@@ -140,6 +140,7 @@ def _guard(community: Community, author: User, body: str) -> None:
     result = scan_with_context(body, previous[::-1])
     if result.verdict == "contact":
         raise PostBlocked([asdict(f) for f in result.findings])
+    return "solicit" if result.verdict == "solicit" else ""
 
 
 # --- communities ----------------------------------------------------------------------------
@@ -482,10 +483,12 @@ def post_create(
         parent.community_id != community.pk or parent.parent_id is not None or parent.is_hidden
     ):
         raise CommunityError.refuse("bad_parent")
-    _guard(community, author, body)
+    notice = _guard(community, author, body)
     with transaction.atomic():
         _active(community, author, lock=True)
-        return Post.objects.create(community=community, author=author, body=body, parent=parent)
+        return Post.objects.create(
+            community=community, author=author, body=body, parent=parent, guard_notice=notice
+        )
 
 
 def post_hide(*, post: Post, by: User, reason: str) -> Post:
