@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tsunagu.trust",
     "tsunagu.income",
     "tsunagu.qa",
+    "tsunagu.communities",
     "tsunagu.demo",
     "allauth",
     "allauth.account",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("reviews/", include("tsunagu.trust.urls")),
     path("cards/", include("tsunagu.trust.card_urls")),
     path("questions/", include("tsunagu.qa.urls")),
+    path("communities/", include("tsunagu.communities.urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_views.api_docs, {"api": api}, name="api_docs"),
     path("admin/", admin.site.urls),

@@ -2,8 +2,9 @@
 
 Models (``tsunagu.jobs.models``)
     ``Job`` — a posting by ``client`` (a User). ``status`` is draft → open ⇄ closed
-    (``JobStatus``); ``visibility`` is public or invite_only (``Visibility``; community-only comes
-    later). ``kind`` is fixed, milestones or hourly (``JobKind``); amounts are yen:
+    (``JobStatus``); ``visibility`` is public, invite_only or community (``Visibility``; a community
+    job has ``community`` and is seen by its client and that community's active members, whom
+    ``jobs.audience`` asks the communities app about). ``kind`` is fixed, milestones or hourly (``JobKind``); amounts are yen:
     ``budget_min``/``budget_max`` are the total, or the hourly rate for hourly jobs, which also
     have ``weekly_hours_cap``. ``budget_estimate`` is what budget filters and sorting compare.
     ``category`` (``Category``, with ``withholding_applies`` for 源泉徴収), ``skills``

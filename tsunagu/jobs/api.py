@@ -55,7 +55,10 @@ class JobOut(Schema):
     weekly_hours_cap: int | None
     deadline: datetime.date | None
     workers_wanted: int
-    visibility: str
+    visibility: str = Field(description="public, invite_only or community.")
+    community_id: int | None = Field(
+        None, description="With visibility community: the community whose members see it."
+    )
     status: str
     has_trial: bool
     trial_fee: int | None
@@ -98,6 +101,7 @@ def _out(job: Job, levels: set[str]) -> JobOut:
         deadline=job.deadline,
         workers_wanted=job.workers_wanted,
         visibility=job.visibility,
+        community_id=job.community_id,
         status=job.status,
         has_trial=job.has_trial,
         trial_fee=job.trial_fee,

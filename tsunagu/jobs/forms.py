@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tsunagu.accounts.selectors import LEVEL_CODES, level_label
-from tsunagu.jobs import rules, tokenize
-from tsunagu.jobs.models import MAX_BUDGET, MAX_WEEKLY_HOURS, Category, JobKind, Visibility
+from tsunagu.jobs import audience, rules, tokenize
+from tsunagu.jobs.models import MAX_BUDGET, MAX_WEEKLY_HOURS, Category, Job, JobKind, Visibility
 from tsunagu.jobs.selectors import POSTED_WITHIN, SearchParams
 from tsunagu.profiles.models import Skill
 
@@ -33,6 +33,12 @@ def _yen(label: Any, *, required: bool = False) -> forms.IntegerField:
         max_value=MAX_BUDGET,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
     )
+
+
+def _community_model() -> Any:
+    """The community model, reached through the job's foreign key (jobs sits below
+    communities and does not import it)."""
+    return Job._meta.get_field("community").related_model
 
 
 class JobForm(forms.Form):
@@ -80,6 +86,11 @@ class JobForm(forms.Form):
         initial=Visibility.PUBLIC,
         widget=forms.RadioSelect,
     )
+    community = forms.ModelChoiceField(
+        label=gettext_lazy("Community (when only its members may see the job)"),
+        queryset=_community_model().objects.none(),
+        required=False,
+    )
     trial_description = forms.CharField(
         label=gettext_lazy("Paid trial task (optional)"),
         max_length=2000,
@@ -88,10 +99,28 @@ class JobForm(forms.Form):
     )
     trial_fee = _yen(gettext_lazy("Trial task fee (yen)"))
 
-    def __init__(self, *args: Any, publishing: bool = False, today: Any = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        publishing: bool = False,
+        today: Any = None,
+        poster: Any = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.publishing = publishing
         self.today = today
+        # only the communities the poster is an active member of (jobs.audience)
+        ids = audience.community_ids_for(getattr(poster, "pk", None))
+        community_field = self.fields["community"]
+        assert isinstance(community_field, forms.ModelChoiceField)
+        community_field.queryset = _community_model().objects.filter(pk__in=ids)
+        if not ids:
+            # no community to post to: neither the choice nor the field is offered
+            del self.fields["community"]
+            visibility = self.fields["visibility"]
+            assert isinstance(visibility, forms.ChoiceField)
+            visibility.choices = [c for c in Visibility.choices if c[0] != Visibility.COMMUNITY]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

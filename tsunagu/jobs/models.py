@@ -53,6 +53,7 @@ class JobStatus(models.TextChoices):
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
     INVITE_ONLY = "invite_only", _("Invited workers only")
+    COMMUNITY = "community", _("Members of one community")
 
 
 MAX_BUDGET = 100_000_000  # yen
@@ -114,6 +115,15 @@ class Job(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    # set with Visibility.COMMUNITY only: the community whose active members see the job
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("community"),
+    )
     trial_description = models.TextField(_("paid trial task"), max_length=2000, blank=True)
     trial_fee = models.PositiveIntegerField(
         _("trial task fee"), null=True, blank=True, validators=[MaxValueValidator(MAX_BUDGET)]
@@ -166,6 +176,10 @@ class Job(models.Model):
     @property
     def is_invite_only(self) -> bool:
         return self.visibility == Visibility.INVITE_ONLY
+
+    @property
+    def is_community_only(self) -> bool:
+        return self.visibility == Visibility.COMMUNITY
 
     @property
     def has_trial(self) -> bool:

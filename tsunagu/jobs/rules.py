@@ -22,6 +22,7 @@ JOB_FIELDS = (
     "deadline",
     "workers_wanted",
     "visibility",
+    "community",
     "trial_description",
     "trial_fee",
 )
@@ -65,6 +66,8 @@ def publish_errors(values: Mapping[str, Any], *, today: datetime.date) -> dict[s
     workers = values.get("workers_wanted")
     if workers is None or not 1 <= workers <= 100:
         errors["workers_wanted"] = _("Enter a number of workers between 1 and 100.")
+    if values.get("visibility") == "community" and values.get("community") is None:
+        errors["community"] = _("Choose the community whose members may see the job.")
     has_trial = bool(str(values.get("trial_description") or "").strip())
     fee = values.get("trial_fee")
     if has_trial and not fee:

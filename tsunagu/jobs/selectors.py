@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.accounts.selectors import LEVEL_CODES, verified_levels_for
-from tsunagu.jobs import search, tokenize
+from tsunagu.jobs import audience, search, tokenize
 from tsunagu.jobs.models import Category, Job, JobStatus, SavedSearch, Visibility
 from tsunagu.profiles.models import Profile, Skill
 from tsunagu.profiles.selectors import badges_from
@@ -39,6 +39,7 @@ def jobs_visible_to(*, viewer: Any) -> QuerySet[Job]:
         Q(client=viewer)
         | (published & Q(visibility=Visibility.PUBLIC))
         | (published & Q(visibility=Visibility.INVITE_ONLY, invitations__worker=viewer))
+        | (published & audience.community_jobs_q(viewer.pk))
     ).distinct()
 
 
@@ -57,7 +58,8 @@ def job_get_for_viewer(*, pk: int, viewer: Any) -> Job:
                 & Q(visibility=Visibility.INVITE_ONLY)
                 & Q(invitations__worker=viewer)
             )
-        )
+            | (~Q(status=JobStatus.DRAFT) & audience.community_jobs_q(viewer.pk))
+        ).distinct()
     job = (
         base.select_related("category", "client", "client__profile")
         .prefetch_related("skills", "attachments")
@@ -157,6 +159,7 @@ def job_search_queryset(*, viewer: Any, params: SearchParams) -> QuerySet[Job]:
             Q(visibility=Visibility.PUBLIC)
             | Q(client=viewer)
             | Q(pk__in=viewer.job_invitations.values("job_id"))
+            | audience.community_jobs_q(viewer.pk)
         )
     else:
         qs = Job.objects.filter(status=JobStatus.OPEN, visibility=Visibility.PUBLIC)
@@ -277,8 +280,15 @@ def _index_search(*, viewer: Any, params: SearchParams) -> tuple[list[int], bool
     private: list[int] = []
     if viewer is not None and getattr(viewer, "is_authenticated", False):
         private = list(
-            Job.objects.filter(status=JobStatus.OPEN, visibility=Visibility.INVITE_ONLY)
-            .filter(Q(client=viewer) | Q(invitations__worker=viewer))
+            Job.objects.filter(status=JobStatus.OPEN)
+            .filter(
+                (
+                    Q(visibility__in=[Visibility.INVITE_ONLY, Visibility.COMMUNITY])
+                    & Q(client=viewer)
+                )
+                | Q(visibility=Visibility.INVITE_ONLY, invitations__worker=viewer)
+                | audience.community_jobs_q(viewer.pk)
+            )
             .values_list("pk", flat=True)
             .distinct()
         )

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import audit_record
 from tsunagu.core.uploads import check_upload
-from tsunagu.jobs import rules, search, tokenize
+from tsunagu.jobs import audience, rules, search, tokenize
 from tsunagu.jobs.models import (
     Job,
     JobAttachment,
@@ -30,6 +30,7 @@ from tsunagu.jobs.models import (
     JobStatus,
     SavedSearch,
     SavedSearchHit,
+    Visibility,
 )
 from tsunagu.notifications.services import email_queue
 from tsunagu.profiles.models import Profile
@@ -55,7 +56,7 @@ def client_today(user: User) -> datetime.date:
 def _snapshot(job: Job) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in rules.JOB_FIELDS:
-        value = getattr(job, f"{name}_id" if name == "category" else name)
+        value = getattr(job, f"{name}_id" if name in ("category", "community") else name)
         out[name] = value.isoformat() if hasattr(value, "isoformat") else value
     out["skills"] = sorted(job.skills.values_list("slug", flat=True)) if job.pk else []
     out["status"] = job.status
@@ -74,6 +75,8 @@ def _apply(job: Job, values: Mapping[str, Any]) -> None:
             if name in ("title", "description", "trial_description"):
                 value = str(value or "").strip()
             setattr(job, name, value)
+    if job.visibility != Visibility.COMMUNITY:
+        job.community = None
     job.budget_estimate = rules.budget_estimate(
         {
             "kind": job.kind,
@@ -81,6 +84,16 @@ def _apply(job: Job, values: Mapping[str, Any]) -> None:
             "weekly_hours_cap": job.weekly_hours_cap,
         }
     )
+
+
+def _audience_errors(client: User, values: Mapping[str, Any]) -> dict[str, str]:
+    """A community-only job goes to a community the client is an active member of."""
+    community = values.get("community")
+    if values.get("visibility") != Visibility.COMMUNITY or community is None:
+        return {}
+    if community.pk not in audience.community_ids_for(client.pk):
+        return {"community": _("You can post only to communities you are a member of.")}
+    return {}
 
 
 def _current_values(job: Job) -> dict[str, Any]:
@@ -146,6 +159,7 @@ def job_publish(*, client: User, job: Job | None, values: Mapping[str, Any]) -> 
                 raise ValidationError(_("This job is already published."), code="published")
         merged = {**_current_values(job), **{k: v for k, v in values.items() if k != "skills"}}
         errors = rules.publish_errors(merged, today=client_today(client))
+        errors.update(_audience_errors(client, merged))
         if errors:
             raise ValidationError(errors)
         _apply(job, merged)
@@ -170,6 +184,11 @@ def job_update(*, actor: User, job: Job, values: Mapping[str, Any]) -> Job:
         before = _snapshot(locked)
         merged = {**_current_values(locked), **{k: v for k, v in values.items() if k != "skills"}}
         errors = rules.publish_errors(merged, today=client_today(actor))
+        if merged.get("community") is not None and (
+            merged.get("community") != locked.community
+            or merged.get("visibility") != locked.visibility
+        ):
+            errors.update(_audience_errors(actor, merged))
         if "deadline" not in values or values["deadline"] == locked.deadline:
             errors.pop("deadline", None)  # an old deadline left as it was is not a new mistake
         if errors:

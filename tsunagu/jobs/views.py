@@ -91,7 +91,8 @@ def job_new(request: HttpRequest) -> HttpResponse:
     draft = _draft_from(request)
     if request.method == "POST":
         return _save_post(request, draft)
-    return render(request, "jobs/form.html", _form_context(draft, JobForm()))
+    form = JobForm(poster=signed_in_user(request))
+    return render(request, "jobs/form.html", _form_context(draft, form))
 
 
 def _draft_from(request: HttpRequest) -> Job | None:
@@ -110,7 +111,10 @@ def _save_post(request: HttpRequest, job: Job | None) -> HttpResponse:
     publishing = request.POST.get("action") != "draft"
     published = job is not None and job.status != JobStatus.DRAFT
     form = JobForm(
-        request.POST, publishing=publishing or published, today=services.client_today(user)
+        request.POST,
+        publishing=publishing or published,
+        today=services.client_today(user),
+        poster=user,
     )
     if form.is_valid():
         try:
@@ -146,7 +150,7 @@ def job_edit(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_for_client(pk=pk, client=signed_in_user(request))
     if request.method == "POST":
         return _save_post(request, job)
-    form = JobForm(initial=JobForm.initial_from(job))
+    form = JobForm(initial=JobForm.initial_from(job), poster=signed_in_user(request))
     return render(request, "jobs/form.html", _form_context(job, form))
 
 
@@ -157,7 +161,7 @@ def job_autosave(request: HttpRequest) -> HttpResponse:
     the new draft's id, swapped out of band into the form)."""
     user = signed_in_user(request)
     draft = _draft_from(request)
-    form = JobForm(request.POST)
+    form = JobForm(request.POST, poster=user)
     form.is_valid()  # keep what parses; the rest waits for publishing
     created = draft is None
     try:

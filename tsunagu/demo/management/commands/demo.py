@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from tsunagu.demo.communities import demo_communities_load
 from tsunagu.demo.jobs import demo_jobs_load
 from tsunagu.demo.people import DEMO_PASSWORD, PEOPLE, demo_person_load
 from tsunagu.demo.proposals import demo_proposals_load
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         demo_proposals_load()
         demo_work_load()
         demo_questions_load()
+        demo_communities_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(PEOPLE)} people."))
         self.stdout.write(f"Log in with any of these (password: {DEMO_PASSWORD}, demo only):")
         for email, role in (
