@@ -162,6 +162,7 @@ def offer_contract(request: HttpRequest, payload: OfferIn) -> Any:
         inspection_days=payload.inspection_days,
         revision_limit=payload.revision_limit,
         withholding_category=payload.withholding_category,
+        weekly_hours=payload.weekly_hours,
     )
     return Status(201, _contract_out(contract.pk, client))
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.contracts import fees
+from tsunagu.contracts.models import MAX_WEEKLY_HOURS
 from tsunagu.contracts.services import MAX_MILESTONE_AMOUNT, MAX_MILESTONES, MilestoneInput
 
 MILESTONE_PREFIX = "m"
@@ -55,6 +56,13 @@ class OfferForm(forms.Form):
     withholding_category = forms.BooleanField(
         label=_("This work is subject to withholding tax (e.g. writing, design, translation)"),
         required=False,
+    )
+    weekly_hours = forms.IntegerField(
+        label=_("Estimated hours a week (optional)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_WEEKLY_HOURS,
+        help_text=_("Helps the worker see whether the work fits the time they have."),
     )
 
 

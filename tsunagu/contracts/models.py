@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.accounts.models import User, private_storage
 from tsunagu.contracts.states import ContractStatus, MilestoneStatus
 
+# An estimate of the hours a contract takes each week, at most (jobs' cap for hourly work).
+MAX_WEEKLY_HOURS = 80
+
 
 class Contract(models.Model):
     client = models.ForeignKey(
@@ -30,6 +33,11 @@ class Contract(models.Model):
     created_at = models.DateTimeField(_("offered at"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The worker's planning estimate while the contract runs, not a term: it is weighed against
+    # the weekly capacity on their profile before they accept (selectors.capacity_for).
+    weekly_hours = models.PositiveSmallIntegerField(
+        _("estimated hours a week"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -42,6 +50,11 @@ class Contract(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(client=models.F("worker")), name="contract_two_parties"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__isnull=True)
+                | Q(weekly_hours__gte=1, weekly_hours__lte=MAX_WEEKLY_HOURS),
+                name="contract_weekly_hours_in_range",
             ),
         ]
 

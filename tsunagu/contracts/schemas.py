@@ -75,6 +75,9 @@ class OfferIn(StrictSchema):
     withholding_category: bool = Field(
         False, description="The work is subject to withholding tax (writing, design, translation…)."
     )
+    weekly_hours: int | None = Field(
+        None, ge=1, le=80, description="Estimated hours a week the work takes (not a term)."
+    )
 
 
 class FundIn(StrictSchema):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,6 +47,7 @@ from tsunagu.contracts.states import (
 from tsunagu.ledger.models import Transfer
 from tsunagu.ledger.selectors import wallet_find
 from tsunagu.payments.selectors import CauseLink
+from tsunagu.profiles.models import Profile
 from tsunagu.profiles.money import format_money
 
 PAGE_SIZE = 20
@@ -562,4 +563,43 @@ def dispute_evidence(*, dispute: Dispute) -> Sequence[Delivery]:
         Delivery.objects.filter(milestone=dispute.milestone)
         .order_by("version")
         .prefetch_related("files", "revision_requests")
+    )
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """A worker's committed hours a week (the estimates of their running contracts) against the
+    weekly capacity on their profile (None when they have not said)."""
+
+    weekly_capacity: int | None
+    committed: int
+    without_estimate: int  # running contracts with no estimate, not counted
+
+    @property
+    def remaining(self) -> int | None:
+        if self.weekly_capacity is None:
+            return None
+        return max(0, self.weekly_capacity - self.committed)
+
+    def over_with(self, hours: int | None) -> bool:
+        """Whether taking on ``hours`` more a week would go over the capacity."""
+        if self.weekly_capacity is None or not hours:
+            return False
+        return self.committed + hours > self.weekly_capacity
+
+
+def capacity_for(*, worker_id: int) -> Capacity:
+    running = Contract.objects.filter(worker_id=worker_id, status=ContractStatus.ACTIVE)
+    totals = running.aggregate(
+        committed=Sum("weekly_hours"), without=Count("pk", filter=Q(weekly_hours__isnull=True))
+    )
+    capacity = (
+        Profile.objects.filter(user_id=worker_id)
+        .values_list("weekly_capacity_hours", flat=True)
+        .first()
+    )
+    return Capacity(
+        weekly_capacity=capacity,
+        committed=totals["committed"] or 0,
+        without_estimate=totals["without"],
     )

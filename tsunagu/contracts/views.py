@@ -101,6 +101,7 @@ def offer(request: HttpRequest, profile_pk: int | None = None) -> HttpResponse:
                     inspection_days=data["inspection_days"],
                     revision_limit=data["revision_limit"],
                     withholding_category=data["withholding_category"],
+                    weekly_hours=data["weekly_hours"],
                 )
             except ContractError as exc:
                 form.add_error(None, exc.message)
@@ -164,8 +165,13 @@ def _detail_page(
     status: int = 200,
 ) -> HttpResponse:
     view = selectors.contract_view(contract=contract, viewer=signed_in_user(request))
+    capacity = (
+        selectors.capacity_for(worker_id=contract.worker_id) if view.can_accept_terms else None
+    )
     context = {
         "view": view,
+        "capacity": capacity,
+        "over_capacity": capacity is not None and capacity.over_with(contract.weekly_hours),
         "contract": contract,
         "badges": selectors.STATUS_BADGES,
         "failed": failed or {},

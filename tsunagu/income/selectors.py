@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.contracts.models import Milestone
+from tsunagu.contracts.selectors import Capacity, capacity_for
 from tsunagu.contracts.states import ESCROWED
 from tsunagu.income import engine
 from tsunagu.income.models import IncomeMonth, IncomeTarget, OutsideIncome, RecurringEngagement
-from tsunagu.jobs.models import Job, JobStatus, Visibility
+from tsunagu.jobs.models import Job, JobKind, JobStatus, Visibility
 from tsunagu.profiles.models import Profile
 from tsunagu.proposals.models import Proposal, ProposalStatus
 
@@ -57,6 +58,7 @@ class Dashboard:
     open_proposal_value: int
     outside_recent: list[OutsideIncome]
     recurring: list[RecurringEngagement]
+    capacity: Capacity
     matching_jobs: list[Job] = field(default_factory=list)
 
     @property
@@ -177,19 +179,29 @@ def income_dashboard(*, worker: User, today: datetime.date | None = None) -> Das
         open_proposal_value=proposals["open_value"] or 0,
         outside_recent=list(OutsideIncome.objects.filter(user=worker)[:10]),
         recurring=recurring,
+        capacity=capacity_for(worker_id=worker.pk),
     )
     if dashboard.gap:
-        dashboard.matching_jobs.extend(matching_jobs(worker=worker))
+        dashboard.matching_jobs.extend(
+            matching_jobs(worker=worker, hours_left=dashboard.capacity.remaining)
+        )
     return dashboard
 
 
-def matching_jobs(*, worker: User, limit: int = MATCHING_JOBS) -> list[Job]:
-    """Open public jobs that ask for the worker's skills and that they have not proposed to,
-    those with a paid trial task first, then the newest."""
+def matching_jobs(
+    *, worker: User, hours_left: int | None = None, limit: int = MATCHING_JOBS
+) -> list[Job]:
+    """Open public jobs that ask for the worker's skills, that they have not proposed to and
+    that fit the hours they have left (an hourly job's weekly cap), those with a paid trial task
+    first, then the newest."""
     skills = Profile.objects.filter(user=worker).values("skills")
+    jobs = Job.objects.filter(
+        status=JobStatus.OPEN, visibility=Visibility.PUBLIC, skills__in=skills
+    )
+    if hours_left is not None:
+        jobs = jobs.exclude(kind=JobKind.HOURLY, weekly_hours_cap__gt=hours_left)
     return list(
-        Job.objects.filter(status=JobStatus.OPEN, visibility=Visibility.PUBLIC, skills__in=skills)
-        .exclude(client=worker)
+        jobs.exclude(client=worker)
         .exclude(proposals__worker=worker)
         .select_related("category")
         .distinct()

@@ -18,7 +18,7 @@ from tsunagu.accounts.models import BusinessDetails, BusinessKind, User
 from tsunagu.audit.services import audit_record
 from tsunagu.contracts import fees
 from tsunagu.contracts.errors import ContractError
-from tsunagu.contracts.models import Contract, Milestone, Terms
+from tsunagu.contracts.models import MAX_WEEKLY_HOURS, Contract, Milestone, Terms
 from tsunagu.contracts.services.shared import (
     check_allowed,
     contract_url,
@@ -58,9 +58,11 @@ def contract_offer(
     withholding_category: bool = False,
     currency: str = "JPY",
     delivery_method: str = "",
+    weekly_hours: int | None = None,
     today: datetime.date | None = None,
 ) -> Contract:
-    """The client offers written terms; they become binding when the worker accepts them."""
+    """The client offers written terms; they become binding when the worker accepts them.
+    ``weekly_hours`` is the estimate of the hours the work takes a week (not a term)."""
     today = today or timezone.localdate()
     if client.pk == worker.pk:
         raise ContractError.refuse("self_contract")
@@ -75,6 +77,14 @@ def contract_offer(
         currency=currency,
         today=today,
     )
+    if weekly_hours is not None and (
+        isinstance(weekly_hours, bool)
+        or not isinstance(weekly_hours, int)
+        or not 1 <= weekly_hours <= MAX_WEEKLY_HOURS
+    ):
+        errors.setdefault("weekly_hours", []).append(
+            _("Estimate between 1 and %(max)d hours a week.") % {"max": MAX_WEEKLY_HOURS}
+        )
     if errors:
         raise ValidationError(errors)
     worker_business = BusinessDetails.objects.filter(user=worker).first()
@@ -84,7 +94,11 @@ def contract_offer(
     withholding_applies = withholding_category and worker_is_individual
     with transaction.atomic():
         contract = Contract.objects.create(
-            client=client, worker=worker, title=title.strip(), currency=currency
+            client=client,
+            worker=worker,
+            title=title.strip(),
+            currency=currency,
+            weekly_hours=weekly_hours,
         )
         rows = []
         for position, item in enumerate(milestones, start=1):

@@ -24,7 +24,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit.services import audit_record
 from tsunagu.contracts.models import Contract
 from tsunagu.contracts.services import MilestoneInput, contract_offer
-from tsunagu.jobs.models import Job, JobInvitation, JobStatus
+from tsunagu.jobs.models import Job, JobInvitation, JobKind, JobStatus
 from tsunagu.jobs.selectors import jobs_visible_to
 from tsunagu.jobs.services import job_invite
 from tsunagu.messaging.models import Room
@@ -355,6 +355,8 @@ def proposal_offer(
             inspection_days=inspection_days,
             revision_limit=revision_limit,
             withholding_category=bool(job.category and job.category.withholding_applies),
+            # an hourly job's weekly cap is the estimate the worker weighs against their capacity
+            weekly_hours=job.weekly_hours_cap if job.kind == JobKind.HOURLY else None,
         )
         _move(locked, ProposalStatus.OFFERED, by=by, extra={"contract": contract.pk})
         locked.contract = contract
