@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tsunagu.jobs",
     "tsunagu.proposals",
     "tsunagu.trust",
+    "tsunagu.referrals",
     "tsunagu.demo",
     "allauth",
     "allauth.account",
