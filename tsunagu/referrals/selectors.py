@@ -59,7 +59,7 @@ def connection_for_party(*, pk: int, viewer: User) -> Connection:
 
 def connected_ids(user_id: int) -> set[int]:
     """The people ``user_id`` has an accepted connection with."""
-    accepted = Connection.objects.filter(status=ConnectionStatus.ACCEPTED)
+    accepted = Connection.objects.filter(status=ConnectionStatus.ACCEPTED).order_by()
     high = accepted.filter(user_low_id=user_id).values_list("user_high_id", flat=True)
     low = accepted.filter(user_high_id=user_id).values_list("user_low_id", flat=True)
     return set(high.union(low))
@@ -71,7 +71,7 @@ def paid_contract_ids() -> QuerySet[Milestone, Any]:
 
 def contract_partner_ids(user_id: int) -> set[int]:
     """The people ``user_id`` has completed a paid contract with, in either role."""
-    paid = Contract.objects.filter(pk__in=paid_contract_ids())
+    paid = Contract.objects.filter(pk__in=paid_contract_ids()).order_by()
     workers = paid.filter(client_id=user_id).values_list("worker_id", flat=True)
     clients = paid.filter(worker_id=user_id).values_list("client_id", flat=True)
     return set(workers.union(clients))
