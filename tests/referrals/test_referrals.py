@@ -35,7 +35,8 @@ def test_introduce_and_accept_opens_the_room_with_the_note_on_top() -> None:
     assert referral.status == ReferralStatus.PENDING and referral.receiver_id == client.pk
     accepted = services.referral_accept(referral=referral, by=client)
     assert accepted.status == ReferralStatus.ACCEPTED
-    room = Room.objects.get(pk=accepted.room_id)
+    assert accepted.room is not None
+    room = accepted.room
     assert room.subject_type == "referral" and room.subject_id == str(referral.pk)
     assert set(room.members.values_list("user_id", flat=True)) == {client.pk, worker.pk}
     first = Message.objects.filter(room=room).order_by("seq").first()
@@ -62,9 +63,9 @@ def test_introducing_to_a_stranger_is_refused() -> None:
     referrer, client, worker = trio()
     stranger = person("知らない人")
     before = nothing_created()
-    for kwargs in ({"client": stranger, "worker": worker}, {"client": client, "worker": stranger}):
+    for to, who in ((stranger, worker), (client, stranger)):
         with pytest.raises(ReferralError) as exc:
-            introduce(referrer, **kwargs)
+            introduce(referrer, client=to, worker=who)
         assert exc.value.code == "stranger"
         assert exc.value.kind == "forbidden"
     assert nothing_created() == before
@@ -179,7 +180,8 @@ def test_forward_a_job_to_a_peer_who_accepts() -> None:
         services.referral_accept(referral=referral, by=job.client)
     services.referral_accept(referral=referral, by=peer)
     referral.refresh_from_db()
-    room = Room.objects.get(pk=referral.room_id)
+    assert referral.room is not None
+    room = referral.room
     assert set(room.members.values_list("user_id", flat=True)) == {job.client_id, peer.pk}
 
 

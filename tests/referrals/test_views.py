@@ -3,6 +3,8 @@ that a refusal shows why and changes nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -207,3 +209,18 @@ def test_trades_page() -> None:
     response = browser(me).get("/referrals/trades/")
     assert response.status_code == 200
     assert "他の職種" in text(response) or "職種" in text(response)
+
+
+def test_lists_run_a_constant_number_of_queries(django_assert_max_num_queries: Any) -> None:
+    referrer = person()
+    for _ in range(6):
+        client, worker = person(), person()
+        connect(referrer, client)
+        connect(referrer, worker)
+        introduce(referrer, client=client, worker=worker)
+    page = browser(referrer)
+    page.get("/referrals/")  # warm the session and the site
+    with django_assert_max_num_queries(14):
+        assert page.get("/referrals/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert page.get("/referrals/connections/").status_code == 200
