@@ -16,6 +16,7 @@ from tqdm import tqdm
 from tsunagu.demo.jobs import demo_jobs_load
 from tsunagu.demo.people import DEMO_PASSWORD, PEOPLE, demo_person_load
 from tsunagu.demo.proposals import demo_proposals_load
+from tsunagu.demo.referrals import demo_referrals_load
 from tsunagu.profiles.services import skill_taxonomy_ensure
 
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             demo_person_load(person, reviewer=staff)
         demo_jobs_load()
         demo_proposals_load()
+        demo_referrals_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(PEOPLE)} people."))
         self.stdout.write(f"Log in with any of these (password: {DEMO_PASSWORD}, demo only):")
         for email, role in (
