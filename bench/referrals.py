@@ -124,7 +124,8 @@ def naive(viewer: int, target: int) -> set[int]:
             found.add(first)
             continue
         second = connected_ids(first)
-        if (second & theirs) - {viewer, target}:
+        # a second hop the viewer knows too could be asked directly: not a path through first
+        if (second & theirs) - mine - {viewer, target}:
             found.add(first)
     return found
 

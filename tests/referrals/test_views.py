@@ -178,7 +178,7 @@ def test_reward_larger_than_the_payment_on_the_page() -> None:
     response = browser(worker).post(
         f"/referrals/{referral.pk}/reward/", {"reward": "100"}, follow=True
     )
-    assert "依頼者" in text(response)
+    assert "発注者" in text(response)
     referral.refresh_from_db()
     assert referral.reward == 0
 

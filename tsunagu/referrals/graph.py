@@ -10,7 +10,6 @@ person with 1,000 connections each with 1,000 never reads the million rows of th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection as db
@@ -19,78 +18,72 @@ from tsunagu.contracts.states import PAID
 from tsunagu.profiles.models import Profile
 from tsunagu.referrals.models import ConnectionStatus
 
+# Literals, not parameters: the partial indexes on accepted connections are used only when the
+# query names their condition itself. Both are fixed codes of this code base, never input.
 ACCEPTED = str(ConnectionStatus.ACCEPTED)
 PAID_STATUSES = tuple(str(s) for s in sorted(PAID))
+assert ACCEPTED.isidentifier() and all(s.isidentifier() for s in PAID_STATUSES)
 
+_ACCEPTED = f"status = '{ACCEPTED}'"
 _PAID = (
-    "EXISTS (SELECT 1 FROM contracts_milestone m WHERE m.contract_id = c.id "
-    "AND m.status IN (%s, %s) AND m.released_amount > 0)"
+    "EXISTS (SELECT 1 FROM contracts_milestone m WHERE m.contract_id = c.id AND m.status IN ("  # noqa: S608
+    + ", ".join(f"'{s}'" for s in PAID_STATUSES)
+    + ") AND m.released_amount > 0)"
 )
 
+# The people one person (the same parameter four times) knows: both sides of an accepted
+# connection, both roles of a paid contract.
+NEIGHBOURS = (
+    f"SELECT user_high_id AS id FROM referrals_connection WHERE user_low_id = %s AND {_ACCEPTED}"  # noqa: S608
+    f" UNION SELECT user_low_id FROM referrals_connection WHERE user_high_id = %s AND {_ACCEPTED}"
+    f" UNION SELECT c.worker_id FROM contracts_contract c WHERE c.client_id = %s AND {_PAID}"
+    f" UNION SELECT c.client_id FROM contracts_contract c WHERE c.worker_id = %s AND {_PAID}"
+)
 
-def _neighbours_sql() -> str:
-    """The people one person (four times the same parameter) knows: both sides of a connection,
-    both roles of a paid contract. Built from constants only: every value is a parameter."""
-    return (
-        "SELECT user_high_id AS id FROM referrals_connection WHERE user_low_id = %s AND status = %s"  # noqa: S608
-        " UNION SELECT user_low_id FROM referrals_connection WHERE user_high_id = %s AND status = %s"
-        f" UNION SELECT c.worker_id FROM contracts_contract c WHERE c.client_id = %s AND {_PAID}"
-        f" UNION SELECT c.client_id FROM contracts_contract c WHERE c.worker_id = %s AND {_PAID}"
-    )
+# (first hop, second hop) from the viewer towards the target. ``mine``: the viewer's neighbours;
+# ``theirs``: the target's. A first hop in both is a direct path (one id twice). Otherwise the
+# second hop is one of the target's neighbours who is not the viewer's (whoever is both can be
+# asked directly), found by joining the connection table with itself from the target's side,
+# restricted to ``mine``. The unary plus keeps the planner from driving the join from ``mine``
+# (a thousand connections with a thousand each: the million rows this query exists to avoid).
+BRIDGES = (
+    f"WITH mine AS ({NEIGHBOURS}), theirs AS ({NEIGHBOURS}),"  # noqa: S608
+    " beyond AS (SELECT id FROM theirs EXCEPT SELECT id FROM mine)"
+    " SELECT x.user_high_id, t.id FROM beyond t"
+    f" JOIN referrals_connection x ON x.user_low_id = t.id AND x.{_ACCEPTED}"
+    " WHERE +x.user_high_id IN (SELECT id FROM mine)"
+    " UNION SELECT x.user_low_id, t.id FROM beyond t"
+    f" JOIN referrals_connection x ON x.user_high_id = t.id AND x.{_ACCEPTED}"
+    " WHERE +x.user_low_id IN (SELECT id FROM mine)"
+    " UNION SELECT c.client_id, t.id FROM beyond t JOIN contracts_contract c ON c.worker_id = t.id"
+    f" WHERE +c.client_id IN (SELECT id FROM mine) AND {_PAID}"
+    " UNION SELECT c.worker_id, t.id FROM beyond t JOIN contracts_contract c ON c.client_id = t.id"
+    f" WHERE +c.worker_id IN (SELECT id FROM mine) AND {_PAID}"
+    " UNION SELECT t.id, t.id FROM theirs t WHERE t.id IN (SELECT id FROM mine)"
+)
 
-
-def _neighbour_params(user_id: int) -> list[int | str]:
-    return [user_id, ACCEPTED, user_id, ACCEPTED, user_id, *PAID_STATUSES, user_id, *PAID_STATUSES]
+CONNECTED = (
+    "SELECT 1 FROM referrals_connection WHERE user_low_id = %s AND user_high_id = %s"  # noqa: S608
+    f" AND {_ACCEPTED}"
+)
 
 
 def neighbours(user_id: int) -> set[int]:
     with db.cursor() as cursor:
-        cursor.execute(_neighbours_sql(), _neighbour_params(user_id))
+        cursor.execute(NEIGHBOURS, [user_id] * 4)
         return {int(row[0]) for row in cursor.fetchall()}
-
-
-def _bridges_sql() -> str:
-    """Edges (m1, m2) with m1 among the viewer's neighbours and m2 among the target's, driven
-    from the target's side."""
-    return (
-        f"WITH mine AS ({_neighbours_sql()}), theirs AS ({_neighbours_sql()}) "  # noqa: S608
-        "SELECT x.user_high_id, t.id FROM theirs t"
-        " JOIN referrals_connection x ON x.user_low_id = t.id AND x.status = %s"
-        " WHERE x.user_high_id IN (SELECT id FROM mine)"
-        " UNION SELECT x.user_low_id, t.id FROM theirs t"
-        " JOIN referrals_connection x ON x.user_high_id = t.id AND x.status = %s"
-        " WHERE x.user_low_id IN (SELECT id FROM mine)"
-        " UNION SELECT c.client_id, t.id FROM theirs t JOIN contracts_contract c ON c.worker_id = t.id"
-        f" WHERE c.client_id IN (SELECT id FROM mine) AND {_PAID}"
-        " UNION SELECT c.worker_id, t.id FROM theirs t JOIN contracts_contract c ON c.client_id = t.id"
-        f" WHERE c.worker_id IN (SELECT id FROM mine) AND {_PAID}"
-        " UNION SELECT t.id, t.id FROM theirs t WHERE t.id IN (SELECT id FROM mine)"
-    )
 
 
 def bridges(viewer_id: int, target_id: int) -> tuple[set[tuple[int, int]], bool]:
     """The (first hop, second hop) pairs from ``viewer_id`` towards ``target_id`` (a pair of
-    one id twice is a direct path) and whether the two are already neighbours: one query."""
-    params = [
-        *_neighbour_params(viewer_id),
-        *_neighbour_params(target_id),
-        ACCEPTED,
-        ACCEPTED,
-        *PAID_STATUSES,
-        *PAID_STATUSES,
-    ]
+    one id twice is a direct path) and whether the two are already connected: two queries."""
     with db.cursor() as cursor:
-        cursor.execute(_bridges_sql(), params)
+        cursor.execute(BRIDGES, [viewer_id] * 4 + [target_id] * 4)
         rows = {(int(a), int(b)) for a, b in cursor.fetchall()}
+        cursor.execute(CONNECTED, [min(viewer_id, target_id), max(viewer_id, target_id)])
+        connected = cursor.fetchone() is not None
     pairs = {(a, b) for a, b in rows if viewer_id not in (a, b) and target_id not in (a, b)}
-    with db.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM referrals_connection WHERE user_low_id = %s AND user_high_id = %s"
-            " AND status = %s",
-            [min(viewer_id, target_id), max(viewer_id, target_id), ACCEPTED],
-        )
-        direct = cursor.fetchone() is not None
-    return pairs, direct
+    return pairs, connected
 
 
 @dataclass(frozen=True)
@@ -121,8 +114,8 @@ class WhoCanIntroduce:
 
 
 def who_can_introduce(*, viewer_id: int, target_id: int, limit: int = 10) -> WhoCanIntroduce:
-    """For each person the viewer knows who can lead to the target, the best path (the most
-    trusted, then the shortest), best first: three queries."""
+    """For each person the viewer knows who can lead to the target, their best path (the
+    shortest, then the most trusted), best trusted first: three queries."""
     if viewer_id == target_id:
         return WhoCanIntroduce(paths=[], connected=False)
     pairs, connected = bridges(viewer_id, target_id)
@@ -145,19 +138,33 @@ def who_can_introduce(*, viewer_id: int, target_id: int, limit: int = 10) -> Who
             trust=int(row["worker_trust_score"] or 0),
         )
 
-    best: dict[int, Path] = {}
+    trust = {pk: int(row["worker_trust_score"] or 0) for pk, row in profiles.items()}
+    # Each introducer's best path as plain numbers first (thousands of pairs for a busy
+    # target); the shown paths are built only for the winners.
+    best: dict[int, tuple[int, int, int]] = {}
     for first, second in pairs:
-        hops_raw: Sequence[int] = (first,) if first == second else (first, second)
-        hops = tuple(h for pk in hops_raw if (h := hop(pk)) is not None)
-        if len(hops) != len(hops_raw):
+        if first not in trust or second not in trust:
             continue
-        path = Path(hops=hops, trust=min(h.trust for h in hops))
+        key = (
+            (1, -trust[first], first)
+            if first == second
+            else (
+                2,
+                -min(trust[first], trust[second]),
+                second,
+            )
+        )
         current = best.get(first)
-        if current is None or _rank(path) < _rank(current):
-            best[first] = path
-    paths = sorted(best.values(), key=_rank)
+        if current is None or key < current:
+            best[first] = key
+    paths = []
+    for first, (length, _trust, second) in best.items():
+        hops = tuple(h for pk in (first, second)[:length] if (h := hop(pk)) is not None)
+        paths.append(Path(hops=hops, trust=min(h.trust for h in hops)))
+    paths.sort(key=_rank)
     return WhoCanIntroduce(paths=paths[:limit], connected=connected)
 
 
 def _rank(path: Path) -> tuple[int, int, int, str]:
+    """Introducers best first: by the trust of their path, then the shorter, then by name."""
     return (-path.trust, len(path.hops), -path.introducer.trust, path.introducer.name)

@@ -24,8 +24,9 @@ class ConnectionStatus(models.TextChoices):
 
 
 class Connection(models.Model):
+    # No index of its own: the pair's unique index starts with it.
     user_low = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     user_high = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
