@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from tests.contracts.factories import offer
+from tests.jobs.factories import published_job
 from tests.referrals.factories import connect, introduce, person, trio
 from tsunagu.accounts.models import User
 from tsunagu.messaging.models import Room
@@ -224,3 +225,23 @@ def test_lists_run_a_constant_number_of_queries(django_assert_max_num_queries: A
         assert page.get("/referrals/").status_code == 200
     with django_assert_max_num_queries(14):
         assert page.get("/referrals/connections/").status_code == 200
+
+
+def test_forward_a_job_on_the_page() -> None:
+    referrer, peer = person("佐藤"), person("Peer")
+    connect(referrer, peer)
+    job = published_job()
+    page = browser(referrer).get(f"/referrals/introduce/?job={job.pk}&worker={peer.profile.pk}")
+    assert page.status_code == 200 and job.title in text(page)
+    response = browser(referrer).post(
+        "/referrals/introduce/",
+        {"kind": "forward", "worker": peer.profile.pk, "job": job.pk, "note": "あなた向きです"},
+    )
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert referral.kind == "forward" and referral.client_id == job.client_id
+    missing = browser(referrer).post(
+        "/referrals/introduce/", {"kind": "forward", "worker": peer.profile.pk, "note": "どうぞ"}
+    )
+    assert missing.status_code == 422 and "回す仕事を選んでください" in text(missing)
+    assert Referral.objects.count() == 1

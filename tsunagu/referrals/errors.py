@@ -29,6 +29,7 @@ class ReferralError(DomainError):
             "contract with."
         ),
         "already_pending": _("You have already introduced them; wait for the answer."),
+        "kind_invalid": _("Choose whether to introduce a worker or forward a job."),
         "job_required": _("Choose the job to forward."),
         "job_not_open": _("This job is not open for proposals."),
         "job_of_other_client": _("The job must be one of the client's own."),
@@ -50,6 +51,7 @@ class ReferralError(DomainError):
         "self_introduction": ErrorKind.INVALID,
         "referrer_is_party": ErrorKind.INVALID,
         "stranger": ErrorKind.FORBIDDEN,
+        "kind_invalid": ErrorKind.INVALID,
         "job_required": ErrorKind.INVALID,
         "job_of_other_client": ErrorKind.INVALID,
         "note_required": ErrorKind.INVALID,

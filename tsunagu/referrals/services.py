@@ -205,7 +205,7 @@ def referral_create(
     A reward can be promised here only by the client, that is never on an introduction the
     referrer makes; the client promises it when accepting (:func:`referral_accept`)."""
     if kind not in ReferralKind.values:
-        raise ReferralError.refuse("job_required", field="kind")
+        raise ReferralError.refuse("kind_invalid", field="kind")
     if client.pk == worker.pk:
         raise ReferralError.refuse("self_introduction")
     if by.pk in (client.pk, worker.pk):

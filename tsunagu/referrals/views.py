@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tsunagu.accounts.models import User
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.core.errors import DomainError, error_text
 from tsunagu.jobs.models import Job, JobStatus, Visibility
@@ -25,6 +24,10 @@ from tsunagu.referrals import graph, selectors, services
 from tsunagu.referrals.errors import ReferralError
 from tsunagu.referrals.forms import AcceptForm, IntroduceForm, RewardForm
 from tsunagu.referrals.models import ReferralKind
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -96,12 +99,16 @@ def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- introductions
 
 
-def _introduce_jobs(user: User) -> Any:
-    return (
-        Job.objects.filter(status=JobStatus.OPEN, visibility=Visibility.PUBLIC)
-        .select_related("client__profile")
-        .order_by("-id")
-    )
+JOB_CHOICES = 200
+
+
+def _introduce_jobs(extra: object) -> Any:
+    """The jobs one may forward: the newest open public ones (and the one asked for)."""
+    open_jobs = Job.objects.filter(status=JobStatus.OPEN, visibility=Visibility.PUBLIC)
+    ids = list(open_jobs.order_by("-id").values_list("pk", flat=True)[:JOB_CHOICES])
+    if isinstance(extra, int):
+        ids.append(extra)
+    return open_jobs.filter(pk__in=ids).select_related("client__profile").order_by("-id")
 
 
 @login_required
@@ -116,8 +123,9 @@ def introduce(request: HttpRequest) -> HttpResponse:
             initial[key] = int(value)
     if initial.get("job"):
         initial["kind"] = ReferralKind.FORWARD
+    wanted_job = initial.get("job") or _int(request.POST.get("job", ""))
     form = IntroduceForm(
-        request.POST or None, initial=initial, known=known, jobs=_introduce_jobs(user)
+        request.POST or None, initial=initial, known=known, jobs=_introduce_jobs(wanted_job)
     )
     status = 200
     if request.method == "POST":
