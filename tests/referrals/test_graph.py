@@ -93,3 +93,26 @@ def test_constant_number_of_queries(django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(3):
         answer = graph.who_can_introduce(viewer_id=me.pk, target_id=target.pk)
     assert len(answer.paths) == 5
+
+
+def test_the_job_panel_tag_shows_the_way_to_the_jobs_client() -> None:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from tests.jobs.factories import published_job
+
+    me, sato, client = person("私"), person("佐藤"), person("発注者")
+    connect(me, sato)
+    connect(sato, client)
+    job = published_job(client=client)
+    request = RequestFactory().get("/")
+    request.user = me
+    html = Template("{% load referrals_tags %}{% referrals_job_panel job %}").render(
+        Context({"job": job, "request": request})
+    )
+    assert "佐藤さん" in html and "発注者さん" in html
+    request.user = client
+    own = Template("{% load referrals_tags %}{% referrals_job_panel job %}").render(
+        Context({"job": job, "request": request})
+    )
+    assert "who-path" not in own
