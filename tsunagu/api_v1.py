@@ -20,6 +20,7 @@ from tsunagu.payments.api import router as payments_router
 from tsunagu.profiles.api import router as profiles_router
 from tsunagu.proposals.api import router as proposals_router
 from tsunagu.qa.api import router as qa_router
+from tsunagu.referrals.api import router as referrals_router
 from tsunagu.trust.api import router as trust_router
 from tsunagu.trust.cards_api import router as cards_router
 from tsunagu.trust.scores_api import router as trust_scores_router
@@ -39,4 +40,5 @@ api.add_router("/cards", cards_router)
 api.add_router("/income", income_router)
 api.add_router("/questions", qa_router)
 api.add_router("/communities", communities_router)
+api.add_router("/referrals", referrals_router)
 api.add_router("", messaging_router)  # /rooms…, /tasks…, /me/tasks

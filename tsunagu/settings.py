@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tsunagu.income",
     "tsunagu.qa",
     "tsunagu.communities",
+    "tsunagu.referrals",
     "tsunagu.demo",
     "allauth",
     "allauth.account",

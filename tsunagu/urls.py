@@ -27,6 +27,7 @@ urlpatterns = [
     path("cards/", include("tsunagu.trust.card_urls")),
     path("questions/", include("tsunagu.qa.urls")),
     path("communities/", include("tsunagu.communities.urls")),
+    path("referrals/", include("tsunagu.referrals.urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_views.api_docs, {"api": api}, name="api_docs"),
     path("admin/", admin.site.urls),

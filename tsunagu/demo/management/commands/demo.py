@@ -20,6 +20,7 @@ from tsunagu.demo.people import DEMO_PASSWORD, PEOPLE, demo_person_load
 from tsunagu.demo.proposals import demo_proposals_load
 from tsunagu.demo.qa import demo_questions_load
 from tsunagu.demo.work import demo_work_load
+from tsunagu.demo.referrals import demo_referrals_load
 from tsunagu.profiles.services import skill_taxonomy_ensure
 
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         demo_work_load()
         demo_questions_load()
         demo_communities_load()
+        demo_referrals_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(PEOPLE)} people."))
         self.stdout.write(f"Log in with any of these (password: {DEMO_PASSWORD}, demo only):")
         for email, role in (
