@@ -12,7 +12,7 @@ from tsunagu.communities.models import Community, Endorsement, Membership, Membe
 from tsunagu.demo.communities import demo_communities_load
 from tsunagu.jobs.models import Job, Visibility
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_demo_communities_load_once() -> None:

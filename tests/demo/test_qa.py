@@ -11,7 +11,7 @@ from django.core.management import call_command
 from tsunagu.demo.qa import demo_questions_load
 from tsunagu.qa.models import Answer, HelpfulVote, Question, QuestionStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_demo_questions_have_answers_and_best_answers_and_are_idempotent() -> None:

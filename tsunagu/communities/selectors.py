@@ -365,6 +365,22 @@ def community_ids_for_user(user_id: int) -> list[int]:
     )
 
 
+def fellow_member_ids(user_id: int) -> list[int]:
+    """The people who are active members of a community that ``user_id`` is an active member
+    of (for referrals: whom one knows through communities)."""
+    return list(
+        Membership.objects.filter(
+            state=MemberState.ACTIVE,
+            community_id__in=Membership.objects.filter(
+                user_id=user_id, state=MemberState.ACTIVE
+            ).values("community_id"),
+        )
+        .exclude(user_id=user_id)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
 # --- trust ----------------------------------------------------------------------------------
 
 

@@ -19,8 +19,8 @@ from tsunagu.demo.jobs import demo_jobs_load
 from tsunagu.demo.people import DEMO_PASSWORD, PEOPLE, demo_person_load
 from tsunagu.demo.proposals import demo_proposals_load
 from tsunagu.demo.qa import demo_questions_load
-from tsunagu.demo.work import demo_work_load
 from tsunagu.demo.referrals import demo_referrals_load
+from tsunagu.demo.work import demo_work_load
 from tsunagu.profiles.services import skill_taxonomy_ensure
 
 

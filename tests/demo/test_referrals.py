@@ -10,7 +10,7 @@ from django.core.management import call_command
 from tsunagu.demo.referrals import demo_referrals_load
 from tsunagu.referrals.models import Connection, ConnectionStatus, Referral, ReferralStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_demo_referrals_load_and_are_idempotent() -> None:
