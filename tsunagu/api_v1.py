@@ -10,6 +10,7 @@ from __future__ import annotations
 from tsunagu.analytics.api import router as analytics_router
 from tsunagu.api.me import router as me_router
 from tsunagu.api.ninja import api_create
+from tsunagu.billing.api import router as billing_router
 from tsunagu.contracts.api import router as contracts_router
 from tsunagu.jobs.api import router as jobs_router
 from tsunagu.messaging.api import router as messaging_router
@@ -33,4 +34,5 @@ api.add_router("/analytics", analytics_router)
 api.add_router("/reviews", trust_router)
 api.add_router("/trust", trust_scores_router)
 api.add_router("/cards", cards_router)
+api.add_router("/billing", billing_router)
 api.add_router("", messaging_router)  # /rooms…, /tasks…, /me/tasks

@@ -24,6 +24,7 @@ urlpatterns = [
     path("proposals/", include("tsunagu.proposals.urls")),
     path("reviews/", include("tsunagu.trust.urls")),
     path("cards/", include("tsunagu.trust.card_urls")),
+    path("billing/", include("tsunagu.billing.urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_views.api_docs, {"api": api}, name="api_docs"),
     path("admin/", admin.site.urls),

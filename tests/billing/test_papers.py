@@ -25,7 +25,7 @@ def pdf_text(data: bytes) -> str:
     """The PDF's text with the spaces the extraction puts between glyphs taken out."""
     assert data.startswith(b"%PDF-")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-    return "".join(text.split())
+    return "".join(text.replace("\x00", "").split())
 
 
 def test_totals_csv_has_a_bom_and_a_header_and_parses_back() -> None:

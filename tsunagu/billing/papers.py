@@ -60,7 +60,7 @@ def totals_csv(totals: AnnualTotals) -> bytes:
     for paid in totals.payments:
         rows.append(
             [
-                _("payment"),
+                _("payment received"),
                 paid.paid_on.isoformat(),
                 paid.client_name,
                 f"{paid.contract_title} / {paid.milestone_title}",
