@@ -272,6 +272,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             [_("date"), doc["issued_on"]],
             [_("issuer"), issuer["name"]],
             [_("registration number"), issuer["registration_number"]],
+            *([[_("address"), issuer["address"]]] if issuer.get("address") else []),
             [_("recipient"), doc["recipient"]["name"]],
         ],
         widths=(2, 5),
