@@ -52,6 +52,13 @@ def test_years_totals_and_statements() -> None:
     assert statement["withholding"] == 5_105
     response = client.get(f"{BASE}/years/{YEAR}/statements.pdf", **headers)
     assert "¥5,105" in pdf_text(response.content)
+    response = client.get(f"{BASE}/years/{YEAR}/statements.csv", **headers)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [int(v) for v in rows[1][5:]] == [55_000, 5_000, 5_105]
+    # a second user's papers hold none of these figures
+    other = client.get(f"{BASE}/years/{YEAR}/totals", **auth(UserFactory())).json()
+    assert other["total"]["gross"] == 0
+    assert client.get(f"{BASE}/years/{YEAR}/statements", **auth(UserFactory())).json() == []
 
 
 @pytest.mark.parametrize(
@@ -65,7 +72,7 @@ def test_years_totals_and_statements() -> None:
 def test_bad_years_are_refused_with_a_code(year: str, code: str) -> None:
     worker = UserFactory()
     headers = auth(worker)
-    for suffix in ("totals", "totals.csv", "totals.pdf", "statements"):
+    for suffix in ("totals", "totals.csv", "totals.pdf", "statements", "statements.csv"):
         response = Client().get(f"{BASE}/years/{year}/{suffix}", **headers)
         assert response.status_code == 422, suffix
         assert response.json()["code"] == code

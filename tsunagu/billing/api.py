@@ -124,6 +124,18 @@ def statements(request: HttpRequest, year: str) -> Any:
 
 
 @router.get(
+    "/years/{year}/statements.csv",
+    response={200: None, **ERRORS},
+    summary="Withholding statements as CSV (UTF-8 with BOM)",
+)
+def statements_csv(request: HttpRequest, year: str) -> HttpResponse:
+    user = signed_in_user(request)
+    parsed = selectors.year_parse(year, user=user)
+    data = papers.statements_csv(selectors.withholding_statements(worker=user, year=parsed), parsed)
+    return _download(data, "text/csv; charset=utf-8", f"tsunagu-withholding-{parsed}.csv")
+
+
+@router.get(
     "/years/{year}/statements.pdf",
     response={200: None, **ERRORS},
     summary="Withholding statements as PDF",
