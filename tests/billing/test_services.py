@@ -169,6 +169,10 @@ def test_an_issued_invoice_is_never_edited_a_correction_is_a_new_one() -> None:
         invoice.save()
     with pytest.raises(IssuedInvoiceChanged):
         invoice.delete()
+    with pytest.raises(IssuedInvoiceChanged):
+        Invoice.objects.filter(pk=invoice.pk).update(total=1)
+    with pytest.raises(IssuedInvoiceChanged):
+        Invoice.objects.filter(pk=invoice.pk).delete()
     staff = UserFactory(is_staff=True)
     with pytest.raises(BillingError) as caught:
         services.invoice_correct(invoice=invoice, by=worker, reason="宛名の誤り")

@@ -63,6 +63,21 @@ def test_downloads_of_the_year() -> None:
     assert response.content.startswith(b"\xef\xbb\xbf")
 
 
+def test_one_clients_statement() -> None:
+    worker, client_a, client_b = UserFactory(), UserFactory(), UserFactory()
+    paid(worker=worker, client=client_a, amount=30_000)
+    paid(worker=worker, client=client_b, amount=50_000, withholding_category=True)
+    client = signed_in(worker)
+    response = client.get(reverse("billing:statement_pdf", args=[YEAR, client_b.pk]))
+    text = pdf_text(response.content)
+    assert "¥55,000" in text and "¥5,105" in text and "¥33,000" not in text
+    # a client the worker was never paid by, or someone else asking: 404
+    assert client.get(reverse("billing:statement_pdf", args=[YEAR, worker.pk])).status_code == 404
+    stranger = signed_in(UserFactory())
+    url = reverse("billing:statement_pdf", args=[YEAR, client_b.pk])
+    assert stranger.get(url).status_code == 404
+
+
 def test_a_second_user_sees_only_their_own_papers() -> None:
     worker = UserFactory()
     paid(worker=worker, amount=30_000)

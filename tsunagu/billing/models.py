@@ -31,6 +31,16 @@ class IssuedInvoiceChanged(Exception):
     """An issued invoice was about to be changed or deleted: issue a correction instead."""
 
 
+class InvoiceQuerySet(models.QuerySet["Invoice"]):
+    """Bulk updates and deletes are refused too: issued invoices only ever grow in number."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise IssuedInvoiceChanged("update")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise IssuedInvoiceChanged("delete")
+
+
 class InvoiceCounter(models.Model):
     """The last number given by one issuer. Locked while an invoice is created, so two invoices
     can never share a number and a rolled-back one leaves no gap."""
@@ -80,6 +90,8 @@ class Invoice(models.Model):
     # Everything printed on the invoice, frozen when it was issued.
     document = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "-id"]

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<str:year>/statements/", views.statements, name="statements"),
     path("<str:year>/statements.csv", views.statements_csv, name="statements_csv"),
     path("<str:year>/statements.pdf", views.statements_pdf, name="statements_pdf"),
+    path("<str:year>/statements/<int:client_id>.pdf", views.statement_pdf, name="statement_pdf"),
 ]

@@ -138,6 +138,29 @@ def statements_pdf(request: HttpRequest, year: str) -> HttpResponse:
 
 @login_required
 @require_GET
+def statement_pdf(request: HttpRequest, year: str, client_id: int) -> HttpResponse:
+    """One client's withholding statement; a client the worker had no payment from is 404."""
+    user = signed_in_user(request)
+    try:
+        parsed = selectors.year_parse(year, user=user)
+    except BillingError as exc:
+        return _bad_year(request, user, exc)
+    found = [
+        s
+        for s in selectors.withholding_statements(worker=user, year=parsed)
+        if s.payer_id == client_id
+    ]
+    if not found:
+        raise Http404
+    return _download(
+        papers.statements_pdf(found, parsed),
+        content_type="application/pdf",
+        filename=f"tsunagu-withholding-{parsed}-{client_id}.pdf",
+    )
+
+
+@login_required
+@require_GET
 def invoices(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     rows = list(selectors.invoices_visible_to(user=user)[:500])
