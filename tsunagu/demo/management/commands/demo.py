@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from tsunagu.demo.billing import demo_billing_load
 from tsunagu.demo.jobs import demo_jobs_load
 from tsunagu.demo.people import DEMO_PASSWORD, PEOPLE, demo_person_load
 from tsunagu.demo.proposals import demo_proposals_load
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         demo_jobs_load()
         demo_proposals_load()
         demo_work_load()
+        demo_billing_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(PEOPLE)} people."))
         self.stdout.write(f"Log in with any of these (password: {DEMO_PASSWORD}, demo only):")
         for email, role in (
