@@ -91,3 +91,22 @@ def test_a_missing_font_is_named_clearly(settings: Any) -> None:
     worker = UserFactory()
     with pytest.raises(papers.PdfFontMissing, match="fonts-noto-cjk"):
         papers.totals_pdf(selectors.annual_totals(worker=worker, year=YEAR))
+
+
+def test_papers_in_english_and_a_correction_pdf() -> None:
+    from tsunagu.billing.services import invoice_correct
+
+    worker = UserFactory()
+    paid(worker=worker, amount=30_000)
+    with translation.override("en"):
+        text = pdf_text(papers.totals_pdf(selectors.annual_totals(worker=worker, year=YEAR)))
+        assert "Incomeforthetaxreturn" in text and "¥6,000" in text
+        original = Invoice.objects.get()
+        correction = invoice_correct(
+            invoice=original, by=UserFactory(is_staff=True), reason="宛名の訂正"
+        )
+        text = pdf_text(papers.invoice_pdf(correction))
+    assert f"Correctionofinvoice{original.display_number}" in text
+    assert "宛名の訂正" in text
+    assert papers.invoice_json(correction)["corrects"]["number"] == original.display_number
+    assert papers.invoice_json(original)["corrects"] is None

@@ -46,6 +46,10 @@ def test_the_worker_downloads_the_years_pdf_and_an_invoice(
     text = pdf_text(data)
     assert "確定申告用の収入" in text and "¥55,000" in text and "¥10,000" in text
 
+    # the server says what it is, too
+    head = page.request.get(f"/billing/{year}/totals.pdf")
+    assert head.headers["content-type"] == "application/pdf"
+
     page.get_by_role("link", name="請求書", exact=True).first.click()
     expect(page.get_by_test_id("invoice-list")).to_contain_text(fee.display_number)
     screenshot(page, "billing-invoices")
@@ -54,6 +58,7 @@ def test_the_worker_downloads_the_years_pdf_and_an_invoice(
     screenshot(page, "billing-invoice")
     with page.expect_download() as info:
         page.get_by_test_id("invoice-pdf").click()
+    assert info.value.suggested_filename == f"invoice-{fee.display_number}.pdf"
     data = info.value.path().read_bytes()
     text = pdf_text(data)
     assert "適格請求書" in text and fee.display_number in text and "¥909" in text

@@ -303,10 +303,11 @@ def invoice_pdf(invoice: Invoice) -> bytes:
 
 
 def invoice_json(invoice: Invoice) -> dict[str, Any]:
+    """The invoice as printed, with its number; ``corrects`` names the invoice it corrects."""
     return {
+        **invoice.document,
         "number": invoice.display_number,
         "kind": invoice.kind,
         "issued_on": invoice.issued_on.isoformat(),
-        "corrects": invoice.corrects.display_number if invoice.corrects else None,
-        **invoice.document,
+        "corrects": invoice.document.get("corrects"),
     }
