@@ -210,9 +210,18 @@ def invoices_issue_for_milestones(*, worker: User, milestone_ids: list[int]) -> 
         )
     )
     issuer = registered_issuer(worker)
+    # Those issued already are skipped without a lock; _issue checks again under the lock.
+    keys = [f"{part}:m{p.milestone_id}" for p in paid_rows for part in ("fee", "release")]
+    done = {
+        invoice.source_key: invoice
+        for invoice in Invoice.objects.filter(source_key__in=keys, corrects__isnull=True)
+    }
     for paid in paid_rows:
         fee_key = f"fee:m{paid.milestone_id}"
-        if paid.platform_fee and fee_key in fee_times:
+        release_key = f"release:m{paid.milestone_id}"
+        if fee_key in done:
+            issued.append(done[fee_key])
+        elif paid.platform_fee and fee_key in fee_times:
             issued.append(
                 _issue(
                     source_key=fee_key,
@@ -221,10 +230,12 @@ def invoices_issue_for_milestones(*, worker: User, milestone_ids: list[int]) -> 
                     fields=_fee_invoice_fields(paid, worker, fee_times[fee_key]),
                 )
             )
-        if issuer is not None:
+        if release_key in done:
+            issued.append(done[release_key])
+        elif issuer is not None:
             issued.append(
                 _issue(
-                    source_key=f"release:m{paid.milestone_id}",
+                    source_key=release_key,
                     milestone_id=paid.milestone_id,
                     worker=worker,
                     fields=_payment_invoice_fields(paid, worker, issuer),
