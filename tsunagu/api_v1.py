@@ -11,6 +11,7 @@ from tsunagu.analytics.api import router as analytics_router
 from tsunagu.api.me import router as me_router
 from tsunagu.api.ninja import api_create
 from tsunagu.communities.api import router as communities_router
+from tsunagu.billing.api import router as billing_router
 from tsunagu.contracts.api import router as contracts_router
 from tsunagu.income.api import router as income_router
 from tsunagu.jobs.api import router as jobs_router
@@ -41,4 +42,5 @@ api.add_router("/income", income_router)
 api.add_router("/questions", qa_router)
 api.add_router("/communities", communities_router)
 api.add_router("/referrals", referrals_router)
+api.add_router("/billing", billing_router)
 api.add_router("", messaging_router)  # /rooms…, /tasks…, /me/tasks

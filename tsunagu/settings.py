@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tsunagu.qa",
     "tsunagu.communities",
     "tsunagu.referrals",
+    "tsunagu.billing",
     "tsunagu.demo",
     "allauth",
     "allauth.account",
@@ -271,6 +272,18 @@ PAYOUT_FEE = env.int("PAYOUT_FEE", default=250)
 PAYOUT_MAXIMUM = env.int("PAYOUT_MAXIMUM", default=5_000_000)
 TOP_UP_MINIMUM = env.int("TOP_UP_MINIMUM", default=100)
 TOP_UP_MAXIMUM = env.int("TOP_UP_MAXIMUM", default=5_000_000)
+
+# Qualified invoices (適格請求書) for platform fees name the platform as their issuer.
+TSUNAGU_INVOICE_ISSUER_NAME = env.str("TSUNAGU_INVOICE_ISSUER_NAME", default="Tsunagu")
+TSUNAGU_INVOICE_REGISTRATION_NUMBER = env.str(
+    "TSUNAGU_INVOICE_REGISTRATION_NUMBER", default="T0000000000000"
+)
+TSUNAGU_INVOICE_ISSUER_ADDRESS = env.str("TSUNAGU_INVOICE_ISSUER_ADDRESS", default="")
+# The Japanese font of PDF papers (Debian's fonts-noto-cjk) and, for a collection, its face.
+TSUNAGU_PDF_FONT = env.str(
+    "TSUNAGU_PDF_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
+TSUNAGU_PDF_FONT_INDEX = env.int("TSUNAGU_PDF_FONT_INDEX", default=0)
 
 # --- Evidence -----------------------------------------------------------------------------
 # The Ed25519 key that signs evidence bundles; created on first use when absent.

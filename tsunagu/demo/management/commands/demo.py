@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from tsunagu.demo.communities import demo_communities_load
+from tsunagu.demo.billing import demo_billing_load
 from tsunagu.demo.jobs import demo_jobs_load
 from tsunagu.demo.people import DEMO_PASSWORD, PEOPLE, demo_person_load
 from tsunagu.demo.proposals import demo_proposals_load
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         demo_questions_load()
         demo_communities_load()
         demo_referrals_load()
+        demo_billing_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(PEOPLE)} people."))
         self.stdout.write(f"Log in with any of these (password: {DEMO_PASSWORD}, demo only):")
         for email, role in (
