@@ -10,8 +10,8 @@ from __future__ import annotations
 from tsunagu.analytics.api import router as analytics_router
 from tsunagu.api.me import router as me_router
 from tsunagu.api.ninja import api_create
-from tsunagu.communities.api import router as communities_router
 from tsunagu.billing.api import router as billing_router
+from tsunagu.communities.api import router as communities_router
 from tsunagu.contracts.api import router as contracts_router
 from tsunagu.income.api import router as income_router
 from tsunagu.jobs.api import router as jobs_router

@@ -155,3 +155,8 @@ def test_recurring_engagements_only_with_ones_own_clients(worker: User) -> None:
     )
     assert outside.status_code == 302
     assert RecurringEngagement.objects.get().client is None
+
+
+def test_the_page_links_to_the_years_papers(worker: User) -> None:
+    html = signed_in(worker).get(reverse("income:dashboard")).content.decode()
+    assert reverse("billing:invoices") in html and "/billing/" in html

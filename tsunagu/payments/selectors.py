@@ -267,6 +267,10 @@ def _describe(
         return _("Payout fee returned")
     if reason == "expire":
         return _("Hold expired: the amount is available again")
+    if reason == "referral_reward":
+        if incoming:
+            return _("Referral reward received")
+        return _("Referral reward paid for an introduction")
     return _("Balance change (%(reason)s)") % {"reason": reason}
 
 

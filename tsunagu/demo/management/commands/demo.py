@@ -14,8 +14,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from tsunagu.demo.communities import demo_communities_load
 from tsunagu.demo.billing import demo_billing_load
+from tsunagu.demo.communities import demo_communities_load
 from tsunagu.demo.jobs import demo_jobs_load
 from tsunagu.demo.people import DEMO_PASSWORD, PEOPLE, demo_person_load
 from tsunagu.demo.proposals import demo_proposals_load
