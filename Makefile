@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PORT ?= 8000
 export UV_LINK_MODE ?= copy
 
-.PHONY: run test check lint typecheck imports browser-test messages demo bench uv sync guard-model
+.PHONY: run test check lint typecheck imports browser-test messages demo bench uv sync fonts guard-model
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -12,15 +12,26 @@ uv:
 sync: uv
 	@$(UV) sync --frozen --quiet
 
+# The Japanese font the PDF papers embed (tsunagu/billing): Debian's fonts-noto-cjk, installed
+# when missing and the machine lets us (root or password-less sudo); otherwise say how.
+PDF_FONT ?= /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+fonts:
+	@[ -f "$(PDF_FONT)" ] || { \
+	  echo "Installing Debian's fonts-noto-cjk for the PDF papers..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  { $$SUDO apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 \
+	    || { $$SUDO apt-get update -qq >/dev/null 2>&1 && $$SUDO apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1; }; } \
+	  || echo "Could not install fonts-noto-cjk: run 'apt-get install fonts-noto-cjk' (PDF papers need it)"; }
+
 # Serve Tsunagu on http://127.0.0.1:$(PORT) with demo data, on SQLite under var/.
-run: sync
+run: sync fonts
 	@mkdir -p var
 	@$(UV) run --frozen tsunagu migrate --noinput -v 0
 	@[ -f var/.demo-loaded ] || ($(UV) run --frozen tsunagu demo && touch var/.demo-loaded)
 	@PORT=$(PORT) $(UV) run --frozen tsunagu run
 
 # The whole suite on SQLite, browser tests excluded (they run in .ci/run and `make browser-test`).
-test: sync
+test: sync fonts
 	@$(UV) run --frozen pytest -m "not browser" -n 2 -q
 
 browser-test: sync
