@@ -67,3 +67,40 @@ def test_other_workers_money_is_not_counted() -> None:
     paid_contract(worker=other)
     assert ledger_payments(worker.pk) == []
     assert income_rollup_refresh(worker_id=worker.pk) == 0
+
+
+def test_a_thinning_pipe_is_told_once_per_silence() -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from tsunagu.income.models import PipeAlert
+    from tsunagu.income.services import pipe_alerts_send
+    from tsunagu.notifications.models import Notification
+
+    worker = UserFactory()
+    contract = paid_contract(worker=worker)
+    paid_contract(worker=worker, client=contract.client)
+    income_rollup_refresh(worker_id=worker.pk)
+    # two paid months, then a long silence: shift the roll-up back as the ledger would show it
+    today = timezone.localdate()
+    IncomeMonth.objects.filter(worker=worker).update(
+        month=datetime.date(today.year - 1, 1, 1),
+        first_day=datetime.date(today.year - 1, 1, 5),
+        last_day=datetime.date(today.year - 1, 1, 5),
+    )
+    IncomeMonth.objects.create(
+        worker=worker,
+        client=contract.client,
+        month=datetime.date(today.year - 1, 2, 1),
+        gross=10_000,
+        payments=1,
+        first_day=datetime.date(today.year - 1, 2, 5),
+        last_day=datetime.date(today.year - 1, 2, 5),
+    )
+
+    assert pipe_alerts_send(today=today) == 1
+    assert pipe_alerts_send(today=today) == 0  # once
+    assert PipeAlert.objects.filter(worker=worker, client=contract.client).count() == 1
+    note = Notification.objects.get(user=worker, kind="income.pipe_thinning")
+    assert "income" in note.url

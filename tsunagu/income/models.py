@@ -145,3 +145,23 @@ class RollupRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M}: {self.workers}"
+
+
+class PipeAlert(models.Model):
+    """A worker was told that the pipe with ``client`` is thinning, as of the last payment on
+    ``last_day``: once per silence, so a new payment followed by a new silence tells again."""
+
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thinning pipe alert")
+        verbose_name_plural = _("thinning pipe alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "client", "last_day"], name="pipe_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}←{self.client_id} since {self.last_day}"

@@ -7,11 +7,13 @@ import csv
 import datetime
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tsunagu.accounts.models import User
 from tsunagu.contracts.models import Milestone
@@ -191,3 +193,67 @@ def recurring_remove(*, user: User, pk: int) -> None:
     deleted, _ = RecurringEngagement.objects.filter(user=user, pk=pk).delete()
     if not deleted:
         raise IncomeError.refuse("not_yours")
+
+
+def pipe_alerts_send(*, today: datetime.date | None = None) -> int:
+    """Tell each worker once about every pipe that has started thinning (the daily tick);
+    returns how many were told. Read from the monthly roll-up."""
+    from collections import defaultdict
+
+    from django.db import IntegrityError
+    from django.urls import reverse
+
+    from tsunagu.income import engine
+    from tsunagu.income.models import IncomeMonth, PipeAlert
+    from tsunagu.notifications.services import notify
+    from tsunagu.profiles.models import Profile
+
+    today = today or timezone.localdate()
+    rows: dict[int, list[engine.ClientMonth]] = defaultdict(list)
+    for worker_id, client_id, month, gross, count, first, last in IncomeMonth.objects.values_list(
+        "worker_id", "client_id", "month", "gross", "payments", "first_day", "last_day"
+    ).iterator():
+        rows[worker_id].append(engine.ClientMonth(client_id, month, gross, count, first, last))
+    told = 0
+    for worker_id, months in rows.items():
+        thinning = [p for p in engine.pipes(months, today=today) if p.is_thinning]
+        if not thinning:
+            continue
+        known = set(
+            PipeAlert.objects.filter(worker_id=worker_id).values_list("client_id", "last_day")
+        )
+        fresh = [p for p in thinning if (p.client, p.last_day) not in known]
+        if not fresh:
+            continue
+        names = dict(
+            Profile.objects.filter(user_id__in=[p.client for p in fresh]).values_list(
+                "user_id", "display_name"
+            )
+        )
+        worker = User.objects.get(pk=worker_id)
+        for pipe in fresh:
+            try:
+                with transaction.atomic():
+                    PipeAlert.objects.create(
+                        worker_id=worker_id, client_id=pipe.client, last_day=pipe.last_day
+                    )
+                    notify(
+                        user=worker,
+                        kind="income.pipe_thinning",
+                        message=_thinning_message(names.get(pipe.client, ""), pipe.silent_days),
+                        url=reverse("income:dashboard"),
+                    )
+            except IntegrityError:
+                continue  # told by a run at the same moment
+            told += 1
+    return told
+
+
+def _thinning_message(name: str, days: int) -> Callable[[], str]:
+    def message() -> str:
+        return gettext("Your work with %(name)s is thinning: no payment for %(days)d days.") % {
+            "name": name,
+            "days": days,
+        }
+
+    return message

@@ -14,15 +14,18 @@ ROLLUPS_EVERY = datetime.timedelta(hours=24)
 @periodic("income.rollups")
 def rollups() -> int:
     """Once a day every paid worker's monthly roll-up is rebuilt from the ledger (after each
-    payment it is rebuilt at once; this repairs any that failed). Returns the workers rebuilt."""
+    payment it is rebuilt at once; this repairs any that failed), then workers are told of the
+    pipes that started thinning. Returns the workers rebuilt."""
     from tsunagu.income.models import RollupRun
     from tsunagu.income.rollups import income_rollups_refresh_all
+    from tsunagu.income.services import pipe_alerts_send
 
     now = timezone.now()
     if RollupRun.objects.filter(started_at__gt=now - ROLLUPS_EVERY).exists():
         return 0
     run = RollupRun.objects.create()
     run.workers = income_rollups_refresh_all()
+    pipe_alerts_send()  # from the fresh roll-up: pipes that started thinning
     run.finished_at = timezone.now()
     run.save(update_fields=["workers", "finished_at"])
     return run.workers
