@@ -5,13 +5,16 @@ Every refusal is a clear error in the reader's language and changes nothing."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import pytest
+from django.db.models import ProtectedError
 from django.test import Client
+from django.utils import timezone
 
 from tests.communities.factories import community as make_community
 from tests.communities.factories import member
@@ -22,6 +25,7 @@ from tests.qa.test_views import as_user, refused_page, text
 from tsunagu.accounts.models import User
 from tsunagu.communities import services as community_services
 from tsunagu.communities.models import Community
+from tsunagu.contracts.services import MilestoneInput
 from tsunagu.qa import selectors, services
 from tsunagu.qa.errors import QAError
 from tsunagu.qa.models import Answer, HelpfulVote, Question
@@ -161,6 +165,37 @@ def test_only_members_vote(world: World) -> None:
         assert refusal(vote).code == "not_found"
     services.answer_vote(answer=world.secret_answer, by=world.asker)
     assert HelpfulVote.objects.filter(answer=world.secret_answer).count() == 1
+
+
+def test_a_member_who_left_can_no_longer_edit_their_answer(world: World) -> None:
+    community_services.membership_leave(community=world.community, user=world.member)
+    edit = partial(services.answer_edit, answer=world.secret_answer, by=world.member, body="改訂")
+    assert refusal(edit).code == "not_found"
+
+
+def test_an_asker_who_left_can_no_longer_make_an_offer(world: World) -> None:
+    community_services.membership_leave(community=world.community, user=world.asker)
+    due = timezone.localdate() + datetime.timedelta(days=14)
+    offer = partial(
+        services.answer_offer,
+        answer=world.secret_answer,
+        by=world.asker,
+        title="翻訳の発注",
+        description="回答を受けての発注",
+        deliverables="翻訳文",
+        milestones=[MilestoneInput(title="翻訳", amount=20_000, due_date=due)],
+        payment_due=due + datetime.timedelta(days=30),
+    )
+    assert refusal(offer).code == "not_found"
+
+
+def test_a_community_with_questions_cannot_be_deleted(world: World) -> None:
+    # PROTECT: deleting it must never turn its members-only questions into public ones
+    with pytest.raises(ProtectedError) as caught:
+        world.community.delete()
+    assert world.secret in caught.value.protected_objects
+    world.secret.refresh_from_db()
+    assert world.secret.community_id == world.community.pk
 
 
 def test_an_asker_who_left_can_no_longer_mark_best_or_close(world: World) -> None:

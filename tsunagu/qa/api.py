@@ -1,8 +1,9 @@
 """/api/v1/questions: list and search, ask, read, answer, edit an answer, mark best, vote,
 close, and offer a contract to an answer's author. The same services and selectors as the pages.
 
-Anyone may list and read visible questions; a hidden one (or one outside the caller's audience)
-is 404. A refusal is answered by the API's one error handler with its stable code: 403 for the
+Anyone may list and read visible questions; a hidden one (or one outside the caller's audience,
+such as a community question for anyone but that community's active members) is 404, and so is
+``?community=<slug>`` for anyone but its members. A refusal is answered by the API's one error handler with its stable code: 403 for the
 wrong person, 422 for bad values, 409 when the question's state does not allow it; outside
 contact details are 422 ``contact_blocked`` with the parts found.
 """
