@@ -1,6 +1,6 @@
 """Ask an expert, in two browsers: a client asks a named expert, the expert answers, the client
 marks it best, finds the question by a two-character word, and turns the answer into an offer
-that remembers the question."""
+that remembers the question; a member asks inside a community, and an outsider finds nothing."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.accounts.factories import UserFactory
 from tests.browser.helpers import ScreenshotFn, log_in
+from tests.communities.factories import community, member
 from tsunagu.contracts.models import Contract
 from tsunagu.profiles.models import Profile
 from tsunagu.qa.models import Question, QuestionOffer
@@ -123,3 +124,37 @@ def test_a_question_is_answered_marked_best_and_turned_into_an_offer(
     page.goto(f"/questions/{question.pk}/")
     expect(page.get_by_text("1件の発注を送信済み")).to_be_visible()
     screenshot(page, "qa-question")
+
+
+def test_a_community_question_is_seen_by_members_only(
+    page: Page, third_page: Page, screenshot: ScreenshotFn
+) -> None:
+    c = community(slug="honyaku")
+    asker = member(c, UserFactory())
+    Profile.objects.filter(user=asker).update(display_name="翻訳者A")
+
+    # A member goes from the community to its questions and asks there.
+    log_in(page, email=asker.email)
+    page.goto("/communities/honyaku/")
+    page.get_by_role("link", name="このコミュニティの質問").click()
+    expect(page.get_by_role("heading", name="翻訳者の会 の質問")).to_be_visible()
+    page.get_by_role("link", name="このコミュニティで質問する").click()
+    expect(page.get_by_label("公開範囲")).to_have_value(str(c.pk))
+    page.get_by_label("タイトル").fill("会員の皆さんの翻訳単価は？")
+    page.get_by_label("カテゴリ").select_option(label="翻訳・通訳")
+    page.get_by_label("質問の内容").fill(
+        "地方で契約書の翻訳を受けるときの単価の目安を知りたいです。"
+    )
+    page.get_by_role("button", name="質問を投稿する").click()
+    expect(page.get_by_text("質問を投稿しました。")).to_be_visible()
+    expect(page.get_by_test_id("community-badge")).to_have_text("翻訳者の会 のメンバー限定")
+    question = Question.objects.get()
+    assert question.community == c
+    screenshot(page, "qa-community")
+
+    # Someone outside the community finds nothing: not in search, not at its address.
+    log_in(third_page, email=UserFactory().email)
+    third_page.goto("/questions/?q=単価")
+    expect(third_page.locator("[data-testid=question-card]")).to_have_count(0)
+    response = third_page.goto(f"/questions/{question.pk}/")
+    assert response is not None and response.status == 404

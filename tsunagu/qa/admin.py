@@ -78,15 +78,31 @@ class AnswerInline(ReadOnly, admin.TabularInline[Answer, Question]):
 
 @admin.register(Question)
 class QuestionAdmin(ReadOnly, admin.ModelAdmin[Question]):
-    list_display = ("id", "title", "asker", "category", "status", "guard_flag", "hidden_at")
-    list_filter = ("status", "category", "guard_flag", ("hidden_at", admin.EmptyFieldListFilter))
+    list_display = (
+        "id",
+        "title",
+        "asker",
+        "category",
+        "community",
+        "status",
+        "guard_flag",
+        "hidden_at",
+    )
+    list_filter = (
+        "status",
+        "category",
+        ("community", admin.EmptyFieldListFilter),
+        "guard_flag",
+        ("hidden_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("title", "body", "asker__email")
-    list_select_related = ("asker", "category")
+    list_select_related = ("asker", "category", "community")
     readonly_fields = (
         "asker",
         "title",
         "body",
         "category",
+        "community",
         "expert",
         "status",
         "best_answer",

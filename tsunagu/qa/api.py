@@ -1,8 +1,9 @@
 """/api/v1/questions: list and search, ask, read, answer, edit an answer, mark best, vote,
 close, and offer a contract to an answer's author. The same services and selectors as the pages.
 
-Anyone may list and read visible questions; a hidden one (or one outside the caller's audience)
-is 404. A refusal is answered by the API's one error handler with its stable code: 403 for the
+Anyone may list and read visible questions; a hidden one (or one outside the caller's audience,
+such as a community question for anyone but that community's active members) is 404, and so is
+``?community=<slug>`` for anyone but its members. A refusal is answered by the API's one error handler with its stable code: 403 for the
 wrong person, 422 for bad values, 409 when the question's state does not allow it; outside
 contact details are 422 ``contact_blocked`` with the parts found.
 """
@@ -21,7 +22,7 @@ from tsunagu.api.schemas import ErrorOut
 from tsunagu.contracts.services import MilestoneInput
 from tsunagu.jobs.models import Category
 from tsunagu.messaging.display import kind_label
-from tsunagu.qa import selectors, services
+from tsunagu.qa import membership, selectors, services
 from tsunagu.qa.errors import ContactRefused, QAError
 from tsunagu.qa.models import Question
 from tsunagu.qa.schemas import (
@@ -30,6 +31,7 @@ from tsunagu.qa.schemas import (
     AnswerOut,
     BestIn,
     CategoryOut,
+    CommunityOut,
     ContactBlockedOut,
     FindingOut,
     PersonOut,
@@ -60,6 +62,7 @@ class ListFilter(Schema):
     q: str = ""
     category: str = ""
     status: str = ""
+    community: str = ""  # a community's slug: its questions (its members only; 404 otherwise)
     page: int = 1
 
 
@@ -69,6 +72,11 @@ def _person(user: Any) -> PersonOut:
 
 def _category(category: Category) -> CategoryOut:
     return CategoryOut(slug=category.slug, name=category.name)
+
+
+def _community(question: Question) -> CommunityOut | None:
+    community = question.community
+    return CommunityOut(slug=community.slug, name=community.name) if community else None
 
 
 def _answer(row: selectors.AnswerRow) -> AnswerOut:
@@ -95,6 +103,7 @@ def _question(request: HttpRequest, pk: int) -> QuestionOut:
         title=question.title,
         body=question.body,
         category=_category(question.category),
+        community=_community(question),
         status=question.status,  # type: ignore[arg-type]
         asker=_person(question.asker),
         expert=_person(question.expert) if question.expert else None,
@@ -139,10 +148,19 @@ def _guarded(call: Callable[[], Any]) -> Any:
     summary="Questions, newest first, or searched (Japanese words of any length)",
 )
 def question_list(request: HttpRequest, filters: Query[ListFilter]) -> Any:
+    community_id = None
+    if filters.community:
+        community = membership.community_for_list(slug=filters.community, viewer=request.user)
+        if community is None:
+            raise QAError.refuse("no_community")
+        community_id = community.pk
     page = selectors.question_page(
         viewer=request.user,
         filters=selectors.QuestionFilter(
-            query=filters.q, category=filters.category, status=filters.status
+            query=filters.q,
+            category=filters.category,
+            status=filters.status,
+            community_id=community_id,
         ),
         page_number=filters.page,
     )
@@ -156,6 +174,7 @@ def question_list(request: HttpRequest, filters: Query[ListFilter]) -> Any:
                 title=q.title,
                 excerpt=q.body[:160],
                 category=_category(q.category),
+                community=_community(q),
                 status=q.status,
                 asker=_person(q.asker),
                 expert=_person(q.expert) if q.expert else None,
@@ -178,6 +197,7 @@ def question_ask(request: HttpRequest, payload: QuestionIn) -> Any:
         if profile is None:
             raise QAError.refuse("unknown_expert", field="expert_profile_id")
         expert = profile.user
+    community = membership.community_by_slug_for_asking(user=user, slug=payload.community or "")
 
     def ask() -> Any:
         question = services.question_ask(
@@ -186,6 +206,7 @@ def question_ask(request: HttpRequest, payload: QuestionIn) -> Any:
             body=payload.body,
             category_id=category.pk if category else None,
             expert=expert,
+            community_id=community.pk if community else None,
         )
         return Status(201, _question(request, question.pk))
 

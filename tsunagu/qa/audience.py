@@ -1,8 +1,9 @@
 """Who may see a question: the one place that narrows questions to their audience.
 
-Today every question that staff have not hidden is public. Community-only questions (a question
-asked inside a community, seen by its members only) are added later by registering a rule here
-from the app that knows membership, the way apps feed trust through ``trust.sources``::
+A question that staff have not hidden is public unless a registered rule narrows it. Community-
+only questions (asked inside a community, seen by its active members only) are such a rule:
+:func:`tsunagu.qa.membership.members_only`, registered from ``QaConfig.ready``, the way apps feed
+trust through ``trust.sources``::
 
     from tsunagu.qa.audience import audience_rule_register
 

@@ -17,6 +17,7 @@ from tsunagu.core.errors import DomainError, ErrorKind
 class QAError(DomainError):
     messages = {
         "not_found": _("There is no such question."),
+        "no_community": _("There is no such community among yours."),
         "title_required": _("Write a title for your question."),
         "title_too_long": _("The title can be at most %(limit)d characters."),
         "body_required": _("Write your question."),
@@ -27,6 +28,13 @@ class QAError(DomainError):
         "unknown_category": _("Choose one of the categories."),
         "unknown_expert": _("There is no such person to ask."),
         "self_expert": _("You cannot ask yourself."),
+        "not_a_member": _(
+            "You can ask inside a community only if you are one of its active members."
+        ),
+        "expert_not_member": _(
+            "The person you asked is not a member of this community, so they could not see "
+            "the question. Ask them publicly, or ask inside the community without naming them."
+        ),
         "own_question": _("You cannot answer your own question."),
         "already_answered": _("You have already answered this question; edit your answer instead."),
         "closed": _("This question is closed: it takes no more answers or changes."),
@@ -53,6 +61,7 @@ class QAError(DomainError):
     }
     kinds = {
         "not_found": ErrorKind.NOT_FOUND,
+        "no_community": ErrorKind.NOT_FOUND,
         "not_the_asker": ErrorKind.FORBIDDEN,
         "not_the_author": ErrorKind.FORBIDDEN,
         "own_question": ErrorKind.FORBIDDEN,
@@ -68,6 +77,8 @@ class QAError(DomainError):
         "unknown_category": ErrorKind.INVALID,
         "unknown_expert": ErrorKind.INVALID,
         "self_expert": ErrorKind.INVALID,
+        "not_a_member": ErrorKind.INVALID,
+        "expert_not_member": ErrorKind.INVALID,
         "wrong_question": ErrorKind.INVALID,
         "reason_required": ErrorKind.INVALID,
         "contact_blocked": ErrorKind.INVALID,

@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.communities.models import Community
 from tsunagu.jobs.models import Category
-from tsunagu.qa import rules
+from tsunagu.qa import membership, rules
 from tsunagu.qa.errors import QAError
 from tsunagu.qa.models import QuestionStatus
 
@@ -55,6 +56,19 @@ class QuestionForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), empty_label=None, required=False
     )
+    community = forms.ModelChoiceField(
+        label=_("Who can see it"),
+        queryset=Community.objects.none(),
+        empty_label=_("Everyone (a public question)"),
+        required=False,
+        help_text=_("A question asked in a community is seen and answered by its members only."),
+        error_messages={"invalid_choice": QAError.messages["not_a_member"]},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # only the communities the asker is an active member of are offered (or accepted)
+        self.fields["community"].queryset = membership.communities_for_asking(user)  # type: ignore[attr-defined]
 
 
 class AnswerForm(forms.Form):

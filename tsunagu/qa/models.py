@@ -29,6 +29,12 @@ class Question(models.Model):
     """``expert``: a person asked directly (told so); anyone may still answer.
 
     ``best_answer`` is one of this question's answers, chosen by the asker while it is open.
+
+    ``community``: a question asked inside a community is seen, answered and voted on by that
+    community's active members only (see :mod:`tsunagu.qa.membership`). The link is PROTECT,
+    not SET_NULL: clearing it would turn a members-only question into a public one, so a
+    community that still has questions cannot be deleted (communities are never deleted
+    anyway; their rows are kept).
     """
 
     asker = models.ForeignKey(
@@ -46,6 +52,14 @@ class Question(models.Model):
         blank=True,
         related_name="questions_directed",
         verbose_name=_("expert asked"),
+    )
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("community"),
     )
     status = models.CharField(
         _("status"), max_length=8, choices=QuestionStatus.choices, default=QuestionStatus.OPEN

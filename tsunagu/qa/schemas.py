@@ -20,6 +20,13 @@ class QuestionIn(StrictSchema):
     expert_profile_id: int | None = Field(
         default=None, description="The profile of a person asked directly (told so)."
     )
+    community: str | None = Field(
+        default=None,
+        description=(
+            "A community's slug: the question is seen and answered by its active members only. "
+            "The asker (and a named expert) must be active members."
+        ),
+    )
 
 
 class AnswerIn(StrictSchema):
@@ -40,11 +47,17 @@ class CategoryOut(Schema):
     name: str
 
 
+class CommunityOut(Schema):
+    slug: str
+    name: str
+
+
 class QuestionSummaryOut(Schema):
     id: int
     title: str
     excerpt: str
     category: CategoryOut
+    community: CommunityOut | None = Field(description="Set for a members-only question.")
     status: Literal["open", "closed"]
     asker: PersonOut
     expert: PersonOut | None
@@ -78,6 +91,7 @@ class QuestionOut(Schema):
     title: str
     body: str
     category: CategoryOut
+    community: CommunityOut | None = Field(description="Set for a members-only question.")
     status: Literal["open", "closed"]
     asker: PersonOut
     expert: PersonOut | None

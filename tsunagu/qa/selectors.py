@@ -34,6 +34,7 @@ class QuestionFilter:
     category: str = ""  # a category slug
     status: str = ""  # "open", "closed" or "" for both
     asker_id: int | None = None
+    community_id: int | None = None  # only this community's questions (checked by the caller)
 
 
 def question_page(
@@ -41,7 +42,11 @@ def question_page(
 ) -> Page[Question]:
     """A page of questions for the list and the API: newest first, or by relevance when
     searching; each with ``answer_count``."""
-    qs = questions(viewer).select_related("asker__profile", "category", "expert__profile")
+    qs = questions(viewer).select_related(
+        "asker__profile", "category", "expert__profile", "community"
+    )
+    if filters.community_id is not None:
+        qs = qs.filter(community_id=filters.community_id)
     if filters.category:
         qs = qs.filter(category__slug=filters.category)
     if filters.status in QuestionStatus.values:
@@ -71,7 +76,7 @@ def question_for_viewer(*, pk: int, viewer: Any) -> Question:
     """One question the viewer may see, or 404 (hidden and out-of-audience ones too)."""
     question = (
         questions(viewer)
-        .select_related("asker__profile", "category", "expert__profile", "best_answer")
+        .select_related("asker__profile", "category", "expert__profile", "best_answer", "community")
         .filter(pk=pk)
         .first()
     )

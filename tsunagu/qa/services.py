@@ -33,7 +33,7 @@ from tsunagu.guard.engine import scan, scan_with_context
 from tsunagu.jobs.models import Category
 from tsunagu.messaging.display import finding_labels
 from tsunagu.notifications.services import notify
-from tsunagu.qa import rules, search
+from tsunagu.qa import membership, rules, search
 from tsunagu.qa.errors import ContactRefused, QAError
 from tsunagu.qa.models import (
     Answer,
@@ -112,8 +112,12 @@ def question_ask(
     body: str,
     category_id: int | None,
     expert: User | None = None,
+    community_id: int | None = None,
 ) -> Question:
-    """Ask a question without ordering anything; a named expert is told they were asked."""
+    """Ask a question without ordering anything; a named expert is told they were asked.
+
+    With ``community_id`` the question is asked inside that community and seen by its active
+    members only: the asker (and a named expert) must be one of them."""
     clean_title = _text(
         title,
         field="title",
@@ -132,6 +136,13 @@ def question_ask(
             raise QAError.refuse("self_expert", field="expert")
         if not expert.is_active:
             raise QAError.refuse("unknown_expert", field="expert")
+    community = membership.community_for_asking(user=asker, community_id=community_id)
+    if (
+        community is not None
+        and expert is not None
+        and not membership.is_active_member(expert, community.pk)
+    ):
+        raise QAError.refuse("expert_not_member", field="expert")
     flags = {_guard("title", clean_title), _guard("body", clean_body, [clean_title])}
     with transaction.atomic():
         question = Question.objects.create(
@@ -139,6 +150,7 @@ def question_ask(
             title=clean_title,
             body=clean_body,
             category=category,
+            community=community,
             expert=expert,
             guard_flag=GuardFlag.SOLICIT if GuardFlag.SOLICIT in flags else GuardFlag.NONE,
         )
@@ -163,6 +175,7 @@ def question_close(
     """The asker closes their question: no more answers, votes stay, the best answer stays."""
     with transaction.atomic():
         locked = _lock_question(question.pk)
+        membership.member_required(question=locked, user=by)
         if by.pk != locked.asker_id:
             raise QAError.refuse("not_the_asker")
         if not locked.is_open:
@@ -190,6 +203,7 @@ def answer_post(*, question: Question, author: User, body: str) -> Answer:
         locked = _lock_question(question.pk)
         if locked.is_hidden:
             raise QAError.refuse("not_found")
+        membership.member_required(question=locked, user=author)
         if author.pk == locked.asker_id:
             raise QAError.refuse("own_question")
         if not locked.is_open:
@@ -225,6 +239,7 @@ def answer_edit(*, answer: Answer, by: User, body: str) -> Answer:
         locked = Answer.objects.select_for_update().get(pk=answer.pk)
         if by.pk != locked.author_id:
             raise QAError.refuse("not_the_author")
+        membership.member_required(question=question, user=by)
         if locked.is_hidden:
             raise QAError.refuse("hidden")
         if question.best_answer_id == locked.pk:
@@ -248,6 +263,7 @@ def answer_mark_best(*, question: Question, answer: Answer, by: User) -> Questio
     author is told."""
     with transaction.atomic():
         locked = _lock_question(question.pk)
+        membership.member_required(question=locked, user=by)
         if by.pk != locked.asker_id:
             raise QAError.refuse("not_the_asker")
         chosen = Answer.objects.select_related("author").get(pk=answer.pk)
@@ -285,6 +301,7 @@ def answer_vote(*, answer: Answer, by: User) -> HelpfulVote:
     current = Answer.objects.select_related("question").get(pk=answer.pk)
     if current.is_hidden or current.question.is_hidden:
         raise QAError.refuse("hidden")
+    membership.member_required(question=current.question, user=by)
     if current.author_id == by.pk:
         raise QAError.refuse("own_answer")
     try:
@@ -296,6 +313,8 @@ def answer_vote(*, answer: Answer, by: User) -> HelpfulVote:
 
 def answer_unvote(*, answer: Answer, by: User) -> None:
     """Take back one's helpful vote."""
+    current = Answer.objects.select_related("question").get(pk=answer.pk)
+    membership.member_required(question=current.question, user=by)
     with transaction.atomic():
         deleted, _rows = HelpfulVote.objects.filter(answer_id=answer.pk, voter=by).delete()
     if not deleted:
@@ -323,6 +342,7 @@ def answer_offer(
     with transaction.atomic():
         question = _lock_question(answer.question_id)
         chosen = Answer.objects.select_related("author").get(pk=answer.pk)
+        membership.member_required(question=question, user=by)
         if by.pk != question.asker_id:
             raise QAError.refuse("not_the_asker")
         if chosen.is_hidden or question.is_hidden:

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from tsunagu.contracts import forms as contract_forms
 from tsunagu.contracts.services import MAX_MILESTONES
 from tsunagu.core.errors import DomainError, error_text
 from tsunagu.messaging.display import highlight
-from tsunagu.qa import forms, selectors, services
+from tsunagu.qa import forms, membership, selectors, services
 from tsunagu.qa.errors import ContactRefused, QAError
 from tsunagu.qa.models import Answer, Question
 
@@ -44,18 +44,35 @@ def _blocked(exc: QAError, text: str) -> Any:
 def question_list(request: HtmxHttpRequest) -> HttpResponse:
     categories = selectors.categories()
     form = forms.QuestionSearchForm(request.GET or None, categories=categories)
-    filters = selectors.QuestionFilter()
+    community = None
+    slug = request.GET.get("community", "")
+    if slug:
+        # one community's questions: its members only; anyone else finds nothing there
+        community = membership.community_for_list(slug=slug, viewer=request.user)
+        if community is None:
+            raise Http404
+    community_id = community.pk if community else None
+    filters = selectors.QuestionFilter(community_id=community_id)
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.QuestionFilter(
-            query=data["q"], category=data["category"], status=data["status"]
+            query=data["q"],
+            category=data["category"],
+            status=data["status"],
+            community_id=community_id,
         )
     page = selectors.question_page(
         viewer=request.user, filters=filters, page_number=request.GET.get("page")
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "filters": filters, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "community": community,
+    }
     if request.htmx and not request.htmx.boosted:
         return render(request, "qa/_results.html", context)
     return render(request, "qa/list.html", context)
@@ -75,7 +92,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     blocked = None
     status = 200
     if request.method == "POST":
-        form = forms.QuestionForm(request.POST)
+        form = forms.QuestionForm(request.POST, user=user)
         if raw and expert is None:
             form.add_error(None, QAError.refuse("unknown_expert").message)
         if form.is_valid():
@@ -87,6 +104,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                     body=data["body"],
                     category_id=data["category"].pk if data["category"] else None,
                     expert=expert.user if expert else None,
+                    community_id=data["community"].pk if data["community"] else None,
                 )
             except QAError as exc:
                 blocked = _blocked(exc, data.get(exc.field or "body") or "")
@@ -98,7 +116,10 @@ def ask(request: HttpRequest) -> HttpResponse:
                 return redirect("qa:detail", question.pk)
         status = 400
     else:
-        form = forms.QuestionForm()
+        # "Ask in this community" links preselect it (only one the asker belongs to)
+        slug = request.GET.get("community", "")
+        chosen = membership.communities_for_asking(user).filter(slug=slug).first() if slug else None
+        form = forms.QuestionForm(user=user, initial={"community": chosen})
     return render(
         request,
         "qa/ask.html",
@@ -133,6 +154,10 @@ def _detail(
         and question.is_open
         and not is_asker
         and not any(r.is_mine for r in rows)
+        and (
+            question.community_id is None
+            or membership.is_active_member(viewer, question.community_id)
+        )
     )
     context = {
         "question": question,

@@ -1,5 +1,6 @@
-"""The expert standing box other apps' pages include with one line, so that those apps never
-import this one: ``{% load qa_tags %}{% qa_profile_standing profile %}`` on the profile page."""
+"""What other apps' pages include with one line, so that those apps never import this one: the
+expert standing box (``{% load qa_tags %}{% qa_profile_standing profile %}`` on the profile page)
+and the link from a community to its questions (``{% qa_community_link community %}``)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,10 @@ def qa_profile_standing(context: dict[str, Any], profile: Any) -> dict[str, Any]
         "standing": selectors.expert_standing(user_id=profile.user_id),
         "can_ask": viewer is not None and viewer.is_authenticated and viewer.pk != profile.user_id,
     }
+
+
+@register.inclusion_tag("qa/_community_link.html")
+def qa_community_link(community: Any) -> dict[str, Any]:
+    """The link from a community's pages to its members-only questions (shown to members):
+    ``{% load qa_tags %}{% qa_community_link community %}``."""
+    return {"community": community}
