@@ -38,14 +38,14 @@ def test_a_view_is_recorded_with_its_viewer_and_source() -> None:
     owner = worker(display_name="Hana")
     visitor = client_profile()
     view = profile_view_record(
-        profile=owner, viewer=visitor.user, source=ViewSource.SEARCH, session_key="abc"
+        profile=owner, viewer=visitor.user, source=ViewSource.SEARCH, session_key="session-xyz"
     )
     assert view is not None
     stored = ProfileView.objects.get()
     assert stored.viewer == visitor.user
     assert stored.source == "search"
     assert len(stored.visitor_hash) == 64
-    assert "abc" not in stored.visitor_hash
+    assert "session-xyz" not in stored.visitor_hash  # a hash, never the key itself
 
 
 def test_the_owner_viewing_their_own_profile_is_not_counted() -> None:
