@@ -1,5 +1,6 @@
 """/api/v1/communities: list, detail, create, join and leave; members; activities with sign-up
-and endorsements; posts with replies.
+and endorsements; posts with replies; and moderation: join requests, invitations, roles,
+removing members, hiding and pinning posts, creating activities and recording who took part.
 
 The same services and selectors as the pages. Anyone lists communities and reads their mission
 and rules; the feed, activities and members answer 404 to anyone who is not an active member, as
@@ -12,25 +13,35 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema, Status
 
 from tsunagu.accounts.models import User
 from tsunagu.accounts.request import signed_in_user
+from tsunagu.api.errors import ApiError
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.communities import selectors, services
 from tsunagu.communities.errors import CommunityError
-from tsunagu.communities.models import Activity, Community, Post
+from tsunagu.communities.models import Activity, Community, Membership, Post
 from tsunagu.communities.schemas import (
     ActivityDetailOut,
+    ActivityIn,
     ActivityOut,
+    AttendanceIn,
+    AttendanceOut,
     CommunityIn,
     CommunityOut,
     EndorseIn,
     EndorsementOut,
+    InviteIn,
     MemberOut,
     MembershipOut,
+    ModerationOut,
     PostIn,
     PostOut,
+    ReasonIn,
+    RequestOut,
+    RoleIn,
     SignUpOut,
     StandingOut,
 )
@@ -108,6 +119,24 @@ def _post_out(post: Post, *, with_replies: bool = True) -> PostOut:
     )
 
 
+def _moderation_out(m: Membership) -> ModerationOut:
+    return ModerationOut(membership_id=m.pk, user_id=m.user_id, state=m.state, role=m.role)
+
+
+def _for_moderation(request: HttpRequest, slug: str, membership_id: int) -> tuple[User, Membership]:
+    """The moderator acting and the membership of this community they act on."""
+    user = signed_in_user(request)
+    community = selectors.community_get(slug=slug)
+    selectors.moderator_required(community=community, viewer=user)
+    return user, selectors.membership_for_moderation(community=community, pk=membership_id)
+
+
+def _post(request: HttpRequest, slug: str, post_id: int) -> tuple[User, Post]:
+    user = signed_in_user(request)
+    community = selectors.community_get(slug=slug)
+    return user, selectors.post_get(community=community, pk=post_id, viewer=user)
+
+
 def _activity(request: HttpRequest, slug: str, activity_id: int) -> Activity:
     community = selectors.community_get(slug=slug)
     return selectors.activity_get(
@@ -158,6 +187,7 @@ def members(request: HttpRequest, slug: str, filters: Query[MemberFilter]) -> An
     return [
         MemberOut(
             user_id=row.user_id,
+            membership_id=row.membership.pk,
             profile_id=row.profile.pk,
             display_name=row.profile.display_name,
             real_name=row.real_name,
@@ -273,3 +303,151 @@ def reply(request: HttpRequest, slug: str, post_id: int, payload: PostIn) -> Any
     parent = selectors.post_get(community=community, pk=post_id, viewer=user)
     post = services.post_create(community=community, author=user, body=payload.body, parent=parent)
     return Status(201, _post_out(post, with_replies=False))
+
+
+# --- moderation -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/{slug}/requests",
+    response={200: list[RequestOut], **ERRORS},
+    summary="Join requests waiting for a moderator",
+)
+def requests(request: HttpRequest, slug: str) -> Any:
+    community = selectors.community_get(slug=slug)
+    pending = selectors.pending_requests(community=community, viewer=signed_in_user(request))
+    return [
+        RequestOut(
+            membership_id=m.pk,
+            user_id=m.user_id,
+            display_name=m.user.profile.display_name,
+            requested_at=m.created_at,
+        )
+        for m in pending
+    ]
+
+
+@router.post(
+    "/{slug}/requests/{int:membership_id}/approve",
+    response={200: ModerationOut, **ERRORS},
+    summary="Approve a join request",
+)
+def request_approve(request: HttpRequest, slug: str, membership_id: int) -> Any:
+    user, membership = _for_moderation(request, slug, membership_id)
+    return _moderation_out(services.membership_approve(membership=membership, by=user))
+
+
+@router.post(
+    "/{slug}/requests/{int:membership_id}/decline",
+    response={200: ModerationOut, **ERRORS},
+    summary="Decline a join request",
+)
+def request_decline(request: HttpRequest, slug: str, membership_id: int) -> Any:
+    user, membership = _for_moderation(request, slug, membership_id)
+    return _moderation_out(services.membership_decline(membership=membership, by=user))
+
+
+@router.post(
+    "/{slug}/invitations",
+    response={201: ModerationOut, **ERRORS},
+    summary="Invite someone by the e-mail address of their account",
+)
+def invite(request: HttpRequest, slug: str, payload: InviteIn) -> Any:
+    user = signed_in_user(request)
+    community = selectors.community_get(slug=slug)
+    selectors.moderator_required(community=community, viewer=user)
+    invitee = User.objects.filter(email__iexact=payload.email.strip()).first()
+    if invitee is None:
+        raise ApiError(
+            "no_such_account",
+            _("There is no account with this e-mail address."),
+            422,
+            field="email",
+        )
+    membership = services.membership_invite(community=community, by=user, user=invitee)
+    return Status(201, _moderation_out(membership))
+
+
+@router.put(
+    "/{slug}/memberships/{int:membership_id}/role",
+    response={200: ModerationOut, **ERRORS},
+    summary="Change a member's role (the owner)",
+)
+def role_set(request: HttpRequest, slug: str, membership_id: int, payload: RoleIn) -> Any:
+    user, membership = _for_moderation(request, slug, membership_id)
+    return _moderation_out(
+        services.membership_role_set(membership=membership, by=user, role=payload.role)
+    )
+
+
+@router.post(
+    "/{slug}/memberships/{int:membership_id}/remove",
+    response={200: ModerationOut, **ERRORS},
+    summary="Remove a member (their contracts and reviews are unchanged)",
+)
+def member_remove(
+    request: HttpRequest, slug: str, membership_id: int, payload: ReasonIn | None = None
+) -> Any:
+    user, membership = _for_moderation(request, slug, membership_id)
+    reason = payload.reason if payload is not None else ""
+    return _moderation_out(
+        services.membership_remove(membership=membership, by=user, reason=reason)
+    )
+
+
+@router.post(
+    "/{slug}/posts/{int:post_id}/hide",
+    response={200: PostOut, **ERRORS},
+    summary="Hide a post from members (kept and audited)",
+)
+def post_hide(request: HttpRequest, slug: str, post_id: int, payload: ReasonIn) -> Any:
+    user, post = _post(request, slug, post_id)
+    return _post_out(
+        services.post_hide(post=post, by=user, reason=payload.reason), with_replies=False
+    )
+
+
+@router.post(
+    "/{slug}/posts/{int:post_id}/pin",
+    response={200: PostOut, **ERRORS},
+    summary="Pin a post as an announcement",
+)
+def post_pin(request: HttpRequest, slug: str, post_id: int) -> Any:
+    user, post = _post(request, slug, post_id)
+    return _post_out(services.post_pin(post=post, by=user, pinned=True), with_replies=False)
+
+
+@router.delete(
+    "/{slug}/posts/{int:post_id}/pin",
+    response={200: PostOut, **ERRORS},
+    summary="Unpin an announcement",
+)
+def post_unpin(request: HttpRequest, slug: str, post_id: int) -> Any:
+    user, post = _post(request, slug, post_id)
+    return _post_out(services.post_pin(post=post, by=user, pinned=False), with_replies=False)
+
+
+@router.post(
+    "/{slug}/activities",
+    response={201: ActivityOut, **ERRORS},
+    summary="Organise an event or a project (moderators)",
+)
+def create_activity(request: HttpRequest, slug: str, payload: ActivityIn) -> Any:
+    user = signed_in_user(request)
+    community = selectors.community_get(slug=slug)
+    selectors.moderator_required(community=community, viewer=user)
+    item = services.activity_create(community=community, by=user, **payload.model_dump())
+    return Status(201, ActivityOut(**_activity_out(item)))
+
+
+@router.put(
+    "/{slug}/activities/{int:activity_id}/attendance",
+    response={200: AttendanceOut, **ERRORS},
+    summary="Record who took part (the organiser or a moderator)",
+)
+def attendance(request: HttpRequest, slug: str, activity_id: int, payload: AttendanceIn) -> Any:
+    item = _activity(request, slug, activity_id)
+    took_part = services.activity_record_attendance(
+        activity=item, by=signed_in_user(request), user_ids=payload.user_ids
+    )
+    return AttendanceOut(activity_id=item.pk, took_part=took_part)

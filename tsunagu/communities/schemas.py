@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from tsunagu.api.schemas import StrictSchema
 
@@ -48,6 +51,7 @@ class StandingOut(Schema):
 
 class MemberOut(Schema):
     user_id: int
+    membership_id: int = Field(description="What the moderation endpoints take.")
     profile_id: int
     display_name: str
     real_name: str = Field("", description="Only when the member chose to show it here.")
@@ -110,3 +114,72 @@ class PostOut(Schema):
     guard_notice: str = Field("", description='"solicit" when the post asks to deal off Tsunagu.')
     created_at: datetime.datetime
     replies: list[PostOut] = Field(default_factory=list)
+
+
+class ActivityIn(StrictSchema):
+    kind: str = Field("event", description="event or project.")
+    title: str
+    description: str = ""
+    starts_at: datetime.datetime | None = Field(
+        None,
+        description="ISO 8601; without an offset, in your time zone. Required for an event, "
+        "which must start in the future.",
+    )
+    ends_at: datetime.datetime | None = None
+    place: str = ""
+    is_online: bool = False
+    capacity: int | None = Field(None, description="1 to 10,000, or null for no limit.")
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _aware(cls, value: datetime.datetime | None) -> datetime.datetime | None:
+        """A time without an offset is read in the sender's time zone, as the page's form does;
+        one that cannot be stored (beyond the calendar once in UTC) is refused here."""
+        if value is None:
+            return None
+        try:
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            value.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise ValueError(_("Enter a date and time in ISO 8601 format.")) from None
+        return value
+
+
+class InviteIn(StrictSchema):
+    email: str = Field(max_length=254, description="The e-mail address of the person's account.")
+
+
+class RoleIn(StrictSchema):
+    role: str = Field(description="owner, moderator or member.")
+
+
+class ReasonIn(StrictSchema):
+    reason: str = ""
+
+
+class AttendanceIn(StrictSchema):
+    user_ids: list[int] = Field(
+        max_length=10_000, description="Everyone who took part; the others are unmarked."
+    )
+
+
+class AttendanceOut(Schema):
+    activity_id: int
+    took_part: list[int]
+
+
+class ModerationOut(Schema):
+    """A membership as a moderator sees it after acting on it."""
+
+    membership_id: int
+    user_id: int
+    state: str
+    role: str
+
+
+class RequestOut(Schema):
+    membership_id: int
+    user_id: int
+    display_name: str
+    requested_at: datetime.datetime
