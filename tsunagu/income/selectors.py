@@ -110,18 +110,18 @@ def income_dashboard(*, worker: User, today: datetime.date | None = None) -> Das
             "user_id", "display_name"
         )
     )
-    open_by_client = {
-        row["contract__client_id"]: row
-        for row in Milestone.objects.filter(contract__worker=worker, status__in=ESCROWED)
-        .values("contract__client_id")
-        .annotate(contracts=Count("contract", distinct=True), escrow=Sum("amount"))
-    }
-    escrow = [
-        engine.Escrow(amount=amount, due=due)
-        for amount, due in Milestone.objects.filter(
-            contract__worker=worker, status__in=ESCROWED
-        ).values_list("amount", "due_date")
-    ]
+    # one read of the money held now: the forecast's escrow and each pipe's open contracts
+    held = list(
+        Milestone.objects.filter(contract__worker=worker, status__in=ESCROWED).values_list(
+            "amount", "due_date", "contract__client_id", "contract_id"
+        )
+    )
+    escrow = [engine.Escrow(amount=amount, due=due) for amount, due, _client, _id in held]
+    escrow_by_client: dict[int, int] = {}
+    contracts_by_client: dict[int, set[int]] = {}
+    for amount, _due, client, contract in held:
+        escrow_by_client[client] = escrow_by_client.get(client, 0) + amount
+        contracts_by_client.setdefault(client, set()).add(contract)
     outside_by_month: dict[datetime.date, int] = {}
     for day, amount in OutsideIncome.objects.filter(
         user=worker, received_on__gte=first_month, received_on__lte=today
@@ -166,8 +166,8 @@ def income_dashboard(*, worker: User, today: datetime.date | None = None) -> Das
             PipeRow(
                 pipe=p,
                 client_name=names.get(p.client, ""),
-                open_contracts=open_by_client.get(p.client, {}).get("contracts", 0),
-                escrow_now=open_by_client.get(p.client, {}).get("escrow", 0) or 0,
+                open_contracts=len(contracts_by_client.get(p.client, ())),
+                escrow_now=escrow_by_client.get(p.client, 0),
             )
             for p in pipes
         ],
@@ -206,4 +206,14 @@ def matching_jobs(
         .select_related("category")
         .distinct()
         .order_by(F("trial_fee").desc(nulls_last=True), "-published_at", "-pk")[:limit]
+    )
+
+
+def paid_client_choices(*, worker: User) -> list[tuple[int, str]]:
+    """The clients who have paid the worker (from the roll-up), as form choices."""
+    clients = IncomeMonth.objects.filter(worker=worker).values("client_id").distinct()
+    return list(
+        Profile.objects.filter(user_id__in=clients)
+        .order_by("display_name", "user_id")
+        .values_list("user_id", "display_name")
     )

@@ -20,10 +20,6 @@ from tsunagu.income.forms import OutsideImportForm, OutsideIncomeForm, Recurring
 from tsunagu.profiles.money import format_money
 
 
-def _clients(dashboard: selectors.Dashboard) -> list[tuple[int, str]]:
-    return [(row.pipe.client, row.client_name) for row in dashboard.pipes]
-
-
 def _page(request: HttpRequest, **forms: object) -> HttpResponse:
     user = signed_in_user(request)
     dashboard = selectors.income_dashboard(worker=user)
@@ -44,7 +40,7 @@ def _page(request: HttpRequest, **forms: object) -> HttpResponse:
         ),
         "outside_form": OutsideIncomeForm(),
         "import_form": OutsideImportForm(),
-        "recurring_form": RecurringForm(clients=_clients(dashboard)),
+        "recurring_form": RecurringForm(clients=selectors.paid_client_choices(worker=user)),
         "csv_max_rows": services.CSV_MAX_ROWS,
     }
     context.update(forms)
@@ -134,8 +130,7 @@ def outside_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recurring_add(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    clients = _clients(selectors.income_dashboard(worker=user))
-    form = RecurringForm(request.POST, clients=clients)
+    form = RecurringForm(request.POST, clients=selectors.paid_client_choices(worker=user))
     if not form.is_valid():
         return _page(request, recurring_form=form)
     client_id = form.cleaned_data["client"]
