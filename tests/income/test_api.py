@@ -98,3 +98,17 @@ def test_csv_import_names_the_bad_line() -> None:
 
 def test_anonymous_callers_are_refused() -> None:
     assert Client().get("/api/v1/income").status_code == 401
+
+
+def test_the_weekly_email_is_read_and_set_for_oneself_only() -> None:
+    worker, other = UserFactory(), UserFactory()
+    assert send("get", "/api/v1/income/weekly-email", worker).json() == {"receive": True}
+    off = send("put", "/api/v1/income/weekly-email", worker, {"receive": False})
+    assert off.status_code == 200 and off.json() == {"receive": False}
+    assert send("get", "/api/v1/income/weekly-email", other).json() == {"receive": True}
+    bad = send("put", "/api/v1/income/weekly-email", worker, {"receive": "maybe"})
+    assert bad.status_code == 422
+    assert send("get", "/api/v1/income/weekly-email", worker).json() == {"receive": False}
+    assert Client().get("/api/v1/income/weekly-email").status_code == 401
+    on = send("put", "/api/v1/income/weekly-email", worker, {"receive": True})
+    assert on.json() == {"receive": True}

@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.schemas import ErrorOut
-from tsunagu.income import selectors, services
+from tsunagu.income import selectors, services, weekly
 from tsunagu.income.errors import IncomeError
 from tsunagu.income.forms import MAX_UPLOAD_BYTES
 from tsunagu.income.models import MAX_AMOUNT, OutsideIncome
@@ -130,6 +130,30 @@ def target_set(request: HttpRequest, payload: TargetIn) -> IncomeOut:
     user = signed_in_user(request)
     services.income_target_set(user=user, **payload.dict())
     return _out(selectors.income_dashboard(worker=user))
+
+
+class WeeklyEmailOut(Schema):
+    receive: bool
+
+
+class WeeklyEmailIn(Schema):
+    receive: bool
+
+
+@router.get("/weekly-email", response={200: WeeklyEmailOut, **ERRORS}, summary="My weekly e-mail")
+def weekly_email_get(request: HttpRequest) -> WeeklyEmailOut:
+    return WeeklyEmailOut(receive=selectors.weekly_email_on(user=signed_in_user(request)))
+
+
+@router.put(
+    "/weekly-email",
+    response={200: WeeklyEmailOut, **ERRORS},
+    summary="Turn my weekly e-mail on/off",
+)
+def weekly_email_set(request: HttpRequest, payload: WeeklyEmailIn) -> WeeklyEmailOut:
+    user = signed_in_user(request)
+    weekly.weekly_email_set(user=user, receive=payload.receive)
+    return WeeklyEmailOut(receive=selectors.weekly_email_on(user=user))
 
 
 @router.delete("/target", response={204: None, **ERRORS}, summary="Remove my monthly target")

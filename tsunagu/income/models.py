@@ -165,3 +165,41 @@ class PipeAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id}←{self.client_id} since {self.last_day}"
+
+
+class WeeklySummary(models.Model):
+    """The weekly income e-mail a worker was sent for the week starting on ``week`` (a Monday):
+    at most one a week, however often the tick runs."""
+
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    gap = models.PositiveBigIntegerField(null=True, blank=True)  # left to the target, if any
+    matching_jobs = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week", "-id"]
+        verbose_name = _("weekly income e-mail")
+        verbose_name_plural = _("weekly income e-mails")
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "week"], name="weekly_summary_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.week}"
+
+
+class WeeklySummaryOptOut(models.Model):
+    """The worker asked not to receive the weekly income e-mail (the page still shows it all)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("weekly e-mail opt-out")
+        verbose_name_plural = _("weekly e-mail opt-outs")
+
+    def __str__(self) -> str:
+        return str(self.user_id)

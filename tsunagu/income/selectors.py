@@ -14,7 +14,13 @@ from tsunagu.contracts.models import Milestone
 from tsunagu.contracts.selectors import Capacity, capacity_for
 from tsunagu.contracts.states import ESCROWED
 from tsunagu.income import engine
-from tsunagu.income.models import IncomeMonth, IncomeTarget, OutsideIncome, RecurringEngagement
+from tsunagu.income.models import (
+    IncomeMonth,
+    IncomeTarget,
+    OutsideIncome,
+    RecurringEngagement,
+    WeeklySummaryOptOut,
+)
 from tsunagu.jobs.models import Job, JobKind, JobStatus, Visibility
 from tsunagu.profiles.models import Profile
 from tsunagu.proposals.models import Proposal, ProposalStatus
@@ -217,3 +223,8 @@ def paid_client_choices(*, worker: User) -> list[tuple[int, str]]:
         .order_by("display_name", "user_id")
         .values_list("user_id", "display_name")
     )
+
+
+def weekly_email_on(*, user: User) -> bool:
+    """Whether the worker receives the weekly income e-mail (they do unless they opted out)."""
+    return not WeeklySummaryOptOut.objects.filter(user=user).exists()

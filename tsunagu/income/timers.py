@@ -29,3 +29,12 @@ def rollups() -> int:
     run.finished_at = timezone.now()
     run.save(update_fields=["workers", "finished_at"])
     return run.workers
+
+
+@periodic("income.weekly")
+def weekly() -> int:
+    """From Monday 08:00 each worker with income on Tsunagu gets the week's e-mail: the month
+    against the target, the gap with jobs that would fill it, and the pipes as a picture."""
+    from tsunagu.income.weekly import income_weekly_send
+
+    return income_weekly_send()

@@ -14,4 +14,5 @@ urlpatterns = [
     path("outside/<int:pk>/remove/", views.outside_remove, name="outside_remove"),
     path("recurring/", views.recurring_add, name="recurring_add"),
     path("recurring/<int:pk>/remove/", views.recurring_remove, name="recurring_remove"),
+    path("weekly-email/", views.weekly_email, name="weekly_email"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tsunagu.accounts.models import User
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.core.errors import error_text
-from tsunagu.income import selectors, services
+from tsunagu.income import selectors, services, weekly
 from tsunagu.income.chart import month_chart, pipe_chart, share_chart
 from tsunagu.income.errors import IncomeError
 from tsunagu.income.forms import OutsideImportForm, OutsideIncomeForm, RecurringForm, TargetForm
@@ -42,6 +42,7 @@ def _page(request: HttpRequest, **forms: object) -> HttpResponse:
         "import_form": OutsideImportForm(),
         "recurring_form": RecurringForm(clients=selectors.paid_client_choices(worker=user)),
         "csv_max_rows": services.CSV_MAX_ROWS,
+        "weekly_email_on": selectors.weekly_email_on(user=user),
     }
     context.update(forms)
     status = 422 if forms else 200
@@ -157,4 +158,16 @@ def recurring_remove(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error_text(exc))
         return redirect("income:dashboard")
     messages.success(request, _("The recurring engagement was removed."))
+    return redirect("income:dashboard")
+
+
+@login_required
+@require_POST
+def weekly_email(request: HttpRequest) -> HttpResponse:
+    receive = request.POST.get("receive") == "1"
+    weekly.weekly_email_set(user=signed_in_user(request), receive=receive)
+    if receive:
+        messages.success(request, _("You will receive the weekly income e-mail."))
+    else:
+        messages.success(request, _("The weekly income e-mail is turned off."))
     return redirect("income:dashboard")

@@ -37,6 +37,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin[OutgoingEmail]):
         "to",
         "subject",
         "body",
+        "html_body",
         "status",
         "attempts",
         "next_attempt_at",

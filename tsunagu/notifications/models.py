@@ -47,6 +47,8 @@ class OutgoingEmail(models.Model):
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
+    # An HTML version beside the plain text (optional); images it shows are inline attachments.
+    html_body = models.TextField(_("HTML body"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
@@ -71,3 +73,24 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class OutgoingAttachment(models.Model):
+    """A file sent with an outbox e-mail, stored with it so that a retry sends the same bytes.
+
+    With ``content_id`` set it is an inline part that the HTML body shows as ``cid:<content_id>``.
+    """
+
+    email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=100)
+    content = models.BinaryField(_("content"))
+    content_id = models.CharField(_("inline id"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["email", "id"]
+        verbose_name = _("e-mail attachment")
+        verbose_name_plural = _("e-mail attachments")
+
+    def __str__(self) -> str:
+        return self.filename

@@ -12,18 +12,25 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email.mime.image import MIMEImage
 
 from django.conf import settings
 from django.contrib.sites.models import Site
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
 from tsunagu.accounts.models import User
-from tsunagu.notifications.models import EmailStatus, Notification, OutgoingEmail
+from tsunagu.notifications.models import (
+    EmailStatus,
+    Notification,
+    OutgoingAttachment,
+    OutgoingEmail,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,15 +46,18 @@ EMAIL_TIMEOUT_SECONDS = 30
 _OPEN = [EmailStatus.PENDING, EmailStatus.SENDING]
 
 
-def notify(*, user: User, kind: str, message: Callable[[], str], url: str = "") -> Notification:
-    """Record a notification in the recipient's language; e-mail it once the transaction commits.
+def notify(
+    *, user: User, kind: str, message: Callable[[], str], url: str = "", email: bool = True
+) -> Notification:
+    """Record a notification in the recipient's language; e-mail it once the transaction commits
+    (unless ``email`` is False: an e-mail of its own already says it).
 
     ``message`` is called with the recipient's language active, so each side reads its own.
     """
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = str(message())[:300]
     notification = Notification.objects.create(user=user, kind=kind, message=text, url=url)
-    if user.email:
+    if email and user.email:
         link = f"http://{Site.objects.get_current().domain}{url}" if url.startswith("/") else url
         email_queue(
             to=user.email,
@@ -67,14 +77,48 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
 # --- E-mail outbox --------------------------------------------------------------------------------
 
 
-def email_queue(*, to: str, subject: str, body: str) -> OutgoingEmail:
+@dataclass(frozen=True)
+class Attachment:
+    """A file for :func:`email_queue`; with ``content_id`` an inline image the HTML shows."""
+
+    filename: str
+    content: bytes
+    content_type: str
+    content_id: str = ""
+
+
+ATTACHMENTS_MAX_BYTES = 2 * 1024 * 1024
+
+
+def email_queue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    html: str = "",
+    attachments: Sequence[Attachment] = (),
+) -> OutgoingEmail:
     """Write an e-mail to the outbox in the current transaction; a task sends it after the commit.
 
-    If the transaction rolls back, the e-mail goes with it and nothing is sent.
+    If the transaction rolls back, the e-mail goes with it and nothing is sent. ``html`` is an
+    alternative to the plain ``body``; inline images go in ``attachments`` with a ``content_id``.
     """
+    if sum(len(a.content) for a in attachments) > ATTACHMENTS_MAX_BYTES:
+        raise ValueError("e-mail attachments above the outbox's limit")
     # One line: a title with a line break in it would make the header unsendable.
     subject = " ".join(subject.split())[:255]
-    email = OutgoingEmail.objects.create(to=to, subject=subject, body=body)
+    with transaction.atomic():
+        email = OutgoingEmail.objects.create(to=to, subject=subject, body=body, html_body=html)
+        OutgoingAttachment.objects.bulk_create(
+            OutgoingAttachment(
+                email=email,
+                filename=a.filename,
+                content=a.content,
+                content_type=a.content_type,
+                content_id=a.content_id,
+            )
+            for a in attachments
+        )
     email_id = email.pk
     # robust: a queue that cannot take the task now must not fail a change that has committed;
     # the sweep enqueues the message once it is overdue.
@@ -143,7 +187,7 @@ def _enqueue(email_id: int, *, run_after: datetime.datetime | None = None) -> No
 
 
 def _send(email: OutgoingEmail) -> None:
-    message = EmailMessage(
+    message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body,
         to=[email.to],
@@ -151,6 +195,17 @@ def _send(email: OutgoingEmail) -> None:
         headers={"Message-ID": f"<outbox.{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{DNS_NAME}>"},
         connection=get_connection(timeout=settings.EMAIL_TIMEOUT or EMAIL_TIMEOUT_SECONDS),
     )
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    for attachment in email.attachments.all():
+        content = bytes(attachment.content)
+        if attachment.content_id and attachment.content_type.startswith("image/"):
+            image = MIMEImage(content, _subtype=attachment.content_type.split("/", 1)[1])
+            image.add_header("Content-ID", f"<{attachment.content_id}>")
+            image.add_header("Content-Disposition", "inline", filename=attachment.filename)
+            message.attach(image)
+        else:
+            message.attach(attachment.filename, content, attachment.content_type)
     message.send()
 
 
