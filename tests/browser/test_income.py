@@ -73,3 +73,46 @@ def test_target_gap_matching_jobs_and_outside_income(
     expect(page.get_by_test_id("income-outside").get_by_role("table")).not_to_contain_text(
         "アルバイト"
     )
+
+
+def test_an_offer_that_would_exceed_the_weekly_capacity_warns_the_worker(
+    page: Page, screenshot: ScreenshotFn
+) -> None:
+    from tests.contracts.factories import offer
+
+    client = UserFactory()
+    Profile.objects.filter(user=client).update(display_name="つなぐ商店", is_client=True)
+    worker = Profile.objects.get(user=UserFactory())
+    worker.display_name, worker.is_worker, worker.weekly_capacity_hours = "Hana", True, 20
+    worker.save()
+    offer(worker=worker.user, weekly_hours=15, title="毎週のブログ記事")  # running: 15 of 20 h
+
+    # the client writes the estimate into the offer form
+    log_in(page, email=client.email)
+    page.goto(f"/contracts/offer/{worker.pk}/")
+    form = page.locator("#offer-form")
+    form.get_by_label("タイトル", exact=True).fill("商品カタログの翻訳")
+    form.get_by_label("業務の内容").fill("商品カタログ 40ページを英語に翻訳してください。")
+    form.get_by_label("納品物").fill("Word ファイル 1本")
+    form.get_by_label("マイルストーン").fill("翻訳一式")
+    form.get_by_label("報酬（税抜・円）").fill("80000")
+    due = page.evaluate("new Date(Date.now() + 14 * 864e5).toISOString().slice(0, 10)")
+    later = page.evaluate("new Date(Date.now() + 40 * 864e5).toISOString().slice(0, 10)")
+    form.get_by_label("納期").fill(due)
+    form.get_by_label("支払期日").fill(later)
+    form.get_by_label("週あたりの見込み稼働時間（任意）").fill("10")
+    form.get_by_role("button", name="発注を送る").click()
+    expect(page.locator(".messages")).to_contain_text("発注を送りました")
+    expect(page.get_by_test_id("capacity-warning")).to_have_count(0)  # the client is not shown it
+
+    # the worker sees, before accepting, that it would take her over her 20 hours a week
+    page.context.clear_cookies()
+    log_in(page, email=worker.user.email)
+    page.goto("/contracts/")
+    page.get_by_role("link", name="商品カタログの翻訳").click()
+    warning = page.get_by_test_id("capacity-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("10")
+    expect(warning).to_contain_text("20")
+    expect(page.get_by_role("button", name="取引条件を承諾する")).to_be_visible()
+    screenshot(page, "contract-capacity-warning")

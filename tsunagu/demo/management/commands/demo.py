@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from tsunagu.demo.billing import demo_billing_load
 from tsunagu.demo.communities import demo_communities_load
+from tsunagu.demo.income import demo_income_load
 from tsunagu.demo.jobs import demo_jobs_load
 from tsunagu.demo.people import DEMO_PASSWORD, PEOPLE, demo_person_load
 from tsunagu.demo.proposals import demo_proposals_load
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             demo_person_load(person, reviewer=staff)
         demo_jobs_load()
         demo_proposals_load()
+        demo_income_load()
         demo_work_load()
         demo_questions_load()
         demo_communities_load()
