@@ -47,6 +47,7 @@ from tsunagu.accounts.models import (
 from tsunagu.accounts.sms import SmsError, get_sms_provider
 from tsunagu.audit.services import audit_record
 from tsunagu.core import ratelimit
+from tsunagu.core.links import site_url
 from tsunagu.core.text import has_markup
 from tsunagu.core.uploads import check_upload
 
@@ -458,9 +459,8 @@ def verification_decision_notify(*, document_pk: int) -> None:
     document = VerificationDocument.objects.select_related("user").get(pk=document_pk)
     user = document.user
     path = reverse("accounts:verification")
-    base = f"{'https' if settings.HTTPS else 'http'}://{_site_domain()}"
     with translation.override(user.language):
-        context = {"document": document, "user": user, "url": base + path}
+        context = {"document": document, "user": user, "url": site_url(path)}
         subject = render_to_string("accounts/email/verification_decided_subject.txt", context)
         body = render_to_string("accounts/email/verification_decided_message.txt", context)
     send_mail(
@@ -469,12 +469,6 @@ def verification_decision_notify(*, document_pk: int) -> None:
         from_email=None,
         recipient_list=[user.email],
     )
-
-
-def _site_domain() -> str:
-    from django.contrib.sites.models import Site
-
-    return Site.objects.get_current().domain
 
 
 # --- Preferences and business details -----------------------------------------------------------

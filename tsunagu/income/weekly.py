@@ -13,7 +13,6 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from tsunagu.accounts.models import User
+from tsunagu.core.links import site_url
 from tsunagu.income.chart import pipe_chart
 from tsunagu.income.chart_png import pipes_png
 from tsunagu.income.models import IncomeMonth, IncomeTarget, WeeklySummary, WeeklySummaryOptOut
@@ -127,8 +127,7 @@ def _gap_notification(worker: User, dashboard: Dashboard) -> None:
 
 
 def _compose(dashboard: Dashboard) -> tuple[str, str, str, bytes]:
-    domain = Site.objects.get_current().domain
-    base = f"http://{domain}"
+    base = site_url()
     total = format_money(dashboard.this_month_total, "JPY")
     if dashboard.gap:
         subject = gettext("Your income this week: %(total)s this month, %(gap)s to the target") % {

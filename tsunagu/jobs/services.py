@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import audit_record
+from tsunagu.core.links import site_url
 from tsunagu.core.uploads import check_upload
 from tsunagu.jobs import audience, rules, search, tokenize
 from tsunagu.jobs.models import (
@@ -435,10 +436,6 @@ def saved_search_alert(*, saved_search: SavedSearch) -> list[int]:
 
 
 def _alert_queue(user: User, name: str, jobs: list[dict[str, Any]]) -> None:
-    from django.contrib.sites.models import Site
-
-    domain = Site.objects.get_current().domain
-    scheme = "https" if settings.HTTPS else "http"
     with translation.override(user.language or settings.LANGUAGE_CODE):
         lines = [
             _("New jobs match your saved search “%(name)s”:") % {"name": name},
@@ -446,7 +443,7 @@ def _alert_queue(user: User, name: str, jobs: list[dict[str, Any]]) -> None:
         ]
         for job in jobs:
             lines.append(f"- {job['title']}")
-            lines.append(f"  {scheme}://{domain}{reverse('jobs:detail', args=[job['pk']])}")
+            lines.append(f"  {site_url(reverse('jobs:detail', args=[job['pk']]))}")
         subject = "[Tsunagu] " + _("New jobs for “%(name)s”: %(count)d") % {
             "count": len(jobs),
             "name": name,

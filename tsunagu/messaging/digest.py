@@ -6,13 +6,13 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tsunagu.core.links import site_url
 from tsunagu.core.periodic import periodic
 from tsunagu.messaging.models import RoomMember
 from tsunagu.notifications.services import email_queue
@@ -37,7 +37,6 @@ def digest_send(*, now: datetime.datetime | None = None) -> int:
     by_user: dict[int, list[RoomMember]] = defaultdict(list)
     for member in due:
         by_user[member.user_id].append(member)
-    domain = Site.objects.get_current().domain
     sent = 0
     for members in by_user.values():
         user = members[0].user
@@ -56,7 +55,7 @@ def digest_send(*, now: datetime.datetime | None = None) -> int:
                 lines = [
                     _("%(room)s: %(count)s unread")
                     % {"room": m.room.title, "count": m.room.last_seq - m.last_read_seq}
-                    + f"\n  http://{domain}{reverse('messaging:room', args=[m.room_id])}"
+                    + f"\n  {site_url(reverse('messaging:room', args=[m.room_id]))}"
                     for m in claimed
                 ]
                 subject = _("[Tsunagu] You have unread messages")

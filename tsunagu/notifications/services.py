@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from email.mime.image import MIMEImage
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
@@ -25,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from tsunagu.accounts.models import User
+from tsunagu.core.links import site_url
 from tsunagu.notifications.models import (
     EmailStatus,
     Notification,
@@ -58,7 +58,7 @@ def notify(
         text = str(message())[:300]
     notification = Notification.objects.create(user=user, kind=kind, message=text, url=url)
     if email and user.email:
-        link = f"http://{Site.objects.get_current().domain}{url}" if url.startswith("/") else url
+        link = site_url(url) if url else ""
         email_queue(
             to=user.email,
             subject=f"[Tsunagu] {text}"[:150],
