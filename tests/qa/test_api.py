@@ -253,7 +253,7 @@ def test_an_offer_from_an_answer_through_the_api() -> None:
     url = f"/{q.pk}/answers/{a.pk}/offer"
     refused(lambda: Api(third).post(url, offer_terms()), 403, "not_the_asker")
     refused(lambda: Api(asker).post(url, offer_terms(payment_due="2000-01-01")), 422, "invalid")
-    made = Api(asker).post(url, offer_terms())
+    made = Api(asker).post(url, offer_terms(weekly_hours=6))
     assert made.status_code == 201, made.content
     body = made.json()
     contract = Contract.objects.get()
@@ -264,4 +264,4 @@ def test_an_offer_from_an_answer_through_the_api() -> None:
         "worker": {"profile_id": expert.profile.pk, "display_name": "田中"},
     }
     assert QuestionOffer.objects.get().contract == contract
-    assert contract.worker == expert
+    assert contract.worker == expert and contract.weekly_hours == 6

@@ -235,6 +235,8 @@ def test_an_answer_becomes_an_offer_prefilled_and_linked_to_the_question() -> No
     assert form.status_code == 200 and "田中" in page
     assert 'value="契約書の翻訳をお願いしたい"' in page
     assert f"http://testserver/questions/{q.pk}/" in page
+    # the same form as any offer, the estimate of hours a week included
+    assert 'data-testid="offer-from-question"' in page and 'name="weekly_hours"' in page
     due = timezone.localdate() + datetime.timedelta(days=14)
     data = {
         "title": "契約書の翻訳をお願いしたい",
@@ -249,9 +251,11 @@ def test_an_answer_becomes_an_offer_prefilled_and_linked_to_the_question() -> No
         "m-0-title": "翻訳",
         "m-0-amount": 30000,
         "m-0-due_date": due.isoformat(),
+        "weekly_hours": 6,
     }
     response = as_user(asker).post(url, data)
     contract = Contract.objects.get()
+    assert contract.weekly_hours == 6
     assert response.status_code == 302 and response["Location"] == f"/contracts/{contract.pk}/"
     assert contract.worker == expert and contract.client == asker
     link = QuestionOffer.objects.get()

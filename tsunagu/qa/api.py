@@ -341,6 +341,7 @@ def offer(request: HttpRequest, question_id: int, answer_id: int, payload: Answe
         inspection_days=payload.inspection_days,
         revision_limit=payload.revision_limit,
         withholding_category=payload.withholding_category,
+        weekly_hours=payload.weekly_hours,
     )
     return Status(
         201,

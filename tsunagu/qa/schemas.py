@@ -135,6 +135,9 @@ class AnswerOfferIn(StrictSchema):
     inspection_days: int = 7
     revision_limit: int = 2
     withholding_category: bool = False
+    weekly_hours: int | None = Field(
+        None, ge=1, le=80, description="Estimated hours a week the work takes (not a term)."
+    )
 
 
 class QuestionOfferOut(Schema):

@@ -336,6 +336,7 @@ def answer_offer(
     inspection_days: int = 7,
     revision_limit: int = 2,
     withholding_category: bool = False,
+    weekly_hours: int | None = None,
 ) -> Contract:
     """The asker offers a contract (written terms) to the author of an answer; the contract
     remembers the question through a :class:`QuestionOffer` row made in the same transaction."""
@@ -358,6 +359,7 @@ def answer_offer(
             inspection_days=inspection_days,
             revision_limit=revision_limit,
             withholding_category=withholding_category,
+            weekly_hours=weekly_hours,
         )
         QuestionOffer.objects.create(contract=contract, question=question, answer=chosen)
         audit_record(

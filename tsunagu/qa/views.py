@@ -362,6 +362,7 @@ def offer(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
                     inspection_days=data["inspection_days"],
                     revision_limit=data["revision_limit"],
                     withholding_category=data["withholding_category"],
+                    weekly_hours=data["weekly_hours"],
                 )
             except DomainError as exc:
                 form.add_error(None, error_text(exc))
