@@ -207,7 +207,8 @@ def decrypt(path: Path, identity_file: Path, into: Path) -> Path:
     target = into / path.name.removesuffix(".age")
     try:
         pyrage.decrypt_file(str(path), str(target), identities)
-    except pyrage.DecryptError as exc:
+    except (pyrage.DecryptError, OSError) as exc:  # a damaged stream surfaces as OSError
+        target.unlink(missing_ok=True)
         raise ArchiveDamaged(
             _("The archive cannot be decrypted: it is damaged or the key does not match.")
         ) from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Trigger(models.TextChoices):
@@ -12,10 +13,10 @@ class Trigger(models.TextChoices):
 
 
 class Verification(models.TextChoices):
-    PENDING = "pending", _("not checked yet")
-    VERIFIED = "verified", _("verified")
-    FAILED = "failed", _("failed")
-    PRUNED = "pruned", _("removed by retention")
+    PENDING = "pending", pgettext_lazy("backup", "not checked yet")
+    VERIFIED = "verified", pgettext_lazy("backup", "verified")
+    FAILED = "failed", pgettext_lazy("backup", "failed")
+    PRUNED = "pruned", pgettext_lazy("backup", "removed by retention")
 
 
 class Backup(models.Model):
@@ -33,7 +34,7 @@ class Backup(models.Model):
         choices=Verification.choices,
         default=Verification.PENDING,
     )
-    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     report = models.TextField(_("report"), blank=True)
 
     class Meta:

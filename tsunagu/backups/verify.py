@@ -48,7 +48,8 @@ class Report:
         out = []
         for check in self.checks:
             state = _("ok") if check.ok else _("FAILED")
-            out.append(f"{check.name}: {state} ({_('%(n)d checked') % {'n': check.checked}})")
+            counted = _("%(n)d checked") % {"n": check.checked}
+            out.append(f"{check.name}: {state} ({counted})")
             out.extend(f"  - {failure}" for failure in check.failures[:20])
         return out
 

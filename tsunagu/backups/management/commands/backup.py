@@ -5,12 +5,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from tsunagu.backups.errors import ArchiveDamaged, SnapshotError
 from tsunagu.backups.services import backup_create
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # no URL or model checks: start fast
     help = (
         "Back up the database and every stored file into one timestamped archive with a "
         "manifest of sha256 sums (encrypted to age public keys when given)."
@@ -35,7 +37,7 @@ class Command(BaseCommand):
                 out=options["out"], recipients=recipients, progress=not options["no_progress"]
             )
         except (SnapshotError, ArchiveDamaged, ValueError, OSError) as exc:
-            raise CommandError(f"backup failed: {exc}") from exc
+            raise CommandError(_("The backup failed: %(problem)s") % {"problem": exc}) from exc
         self.stdout.write(
             f"{backup.path}\n  {backup.size} bytes, {backup.files} files, sha256 {backup.sha256}"
         )

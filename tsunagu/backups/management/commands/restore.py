@@ -4,12 +4,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from tsunagu.backups.errors import ArchiveDamaged, RestoreRefused, SnapshotError
 from tsunagu.backups.services import backup_restore
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # no URL or model checks: start fast
     help = (
         "Restore a backup archive into an empty database and file storage (--force replaces "
         "live data); --verify then checks the ledger, every room's chain and every file's sha256."
@@ -34,20 +36,24 @@ class Command(BaseCommand):
                 progress=not options["no_progress"],
             )
         except ArchiveDamaged as exc:
-            raise CommandError(f"refused: the archive is damaged: {exc}") from exc
+            raise CommandError(
+                _("Refused, the archive is damaged: %(problem)s") % {"problem": exc}
+            ) from exc
         except RestoreRefused as exc:
-            raise CommandError(f"refused: {exc}") from exc
+            raise CommandError(_("Refused: %(problem)s") % {"problem": exc}) from exc
         except SnapshotError as exc:
-            raise CommandError(f"restore failed: {exc}") from exc
+            raise CommandError(_("The restore failed: %(problem)s") % {"problem": exc}) from exc
         manifest = restored.manifest
         self.stdout.write(
-            f"restored the {manifest.vendor} database of {manifest.created_at} "
-            f"and {restored.files} files"
+            _("Restored the %(vendor)s database of %(time)s and %(files)d files.")
+            % {"vendor": manifest.vendor, "time": manifest.created_at, "files": restored.files}
         )
         if restored.report is None:
             return
         for line in restored.report.lines():
             self.stdout.write(line)
         if not restored.report.ok:
-            raise CommandError(f"verification failed: {restored.report.first_failure}")
-        self.stdout.write("verification: ok")
+            raise CommandError(
+                _("Verification failed: %(failure)s") % {"failure": restored.report.first_failure}
+            )
+        self.stdout.write(_("Verification: ok"))
