@@ -263,7 +263,11 @@ def archive_check(path: Path, advance: Callable[[int], object] = lambda n: None)
                     raise ArchiveDamaged(_("The archive was changed after it was written."))
                 raw.seek(position)
             total = path.stat().st_size
-            if total < end + 2 * BLOCK or not _zeros(raw, end, total):
+            # the end: two zero blocks, padded with zeros to a whole record, as tarfile writes it
+            whole = total % tarfile.RECORDSIZE == 0 and total >= end + 2 * BLOCK
+            if not whole:
+                raise ArchiveDamaged(_("The archive is truncated."))
+            if not _zeros(raw, end, total):
                 raise ArchiveDamaged(_("The archive was changed after it was written."))
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise ArchiveDamaged(
