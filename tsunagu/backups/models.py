@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tsunagu.accounts.models import private_storage
+
 
 class Trigger(models.TextChoices):
     MANUAL = "manual", _("by command")
@@ -44,3 +46,37 @@ class Backup(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("being built")
+    READY = "ready", _("ready to download")
+    DOWNLOADED = "downloaded", _("downloaded")
+    EXPIRED = "expired", _("expired")
+    FAILED = "failed", pgettext_lazy("export", "failed")
+
+
+class DataExport(models.Model):
+    """One person's request for everything Tsunagu holds about them, built into a ZIP by a
+    background task. The download link carries a token whose hash is stored here; it works once,
+    for this person only, until ``expires_at``."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="data_exports")
+    state = models.CharField(max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    file = models.FileField(upload_to="exports/%Y/%m/", storage=private_storage, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    token_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of {self.user_id} ({self.state})"

@@ -36,3 +36,11 @@ def orphans() -> int:
     if not cache.add("backups:orphans:swept", 1, timeout=SWEEP_EVERY_SECONDS):
         return 0
     return len(orphans_sweep())
+
+
+@periodic("backups.exports_expire")
+def exports_expire() -> int:
+    """Remove the ZIPs of data exports whose link expired unused."""
+    from tsunagu.backups.export import data_exports_expire
+
+    return data_exports_expire()
