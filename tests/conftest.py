@@ -28,6 +28,7 @@ def _isolated_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }
+    settings.BACKUP_DIR = tmp_path / "backups"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "ja"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             "  run            migrate, then serve the site with the task worker (PORT, default 8000)\n"
             "  demo           load the demo data (safe to run again)\n"
             "  trust rank     global trust from an edge list (--edges, --seeds, --out)\n"
+            "  backup         database and files into one archive (--out DIR, --encrypt-to KEY)\n"
+            "  restore        an archive into an empty site (ARCHIVE --verify [--force])\n"
+            "  verify         check the ledger, message chains and stored files\n"
             "  <command>      any management command, e.g. createsuperuser, migrate\n"
         )
         return 0

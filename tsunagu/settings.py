@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tsunagu.communities",
     "tsunagu.referrals",
     "tsunagu.billing",
+    "tsunagu.backups",
     "tsunagu.demo",
     "allauth",
     "allauth.account",
@@ -290,6 +291,21 @@ TSUNAGU_PDF_FONT_INDEX = env.int("TSUNAGU_PDF_FONT_INDEX", default=0)
 EVIDENCE_KEY_PATH = Path(
     env.str("EVIDENCE_KEY_PATH", default=str(VAR_DIR / "evidence_ed25519.pem"))
 )
+
+# --- Backups ------------------------------------------------------------------------------
+# `tsunagu backup` and the scheduled backups write archives here; BACKUP_RECIPIENTS are age
+# public keys (age1...) to encrypt them to. Retention keeps the newest scheduled backup of each
+# of the last 7 days, 4 weeks and 12 months.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_STORAGES = ["default", "private"]
+BACKUP_RECIPIENTS = env.list("BACKUP_RECIPIENTS", default=[])
+BACKUP_SCHEDULE = env.bool("BACKUP_SCHEDULE", default=True)
+BACKUP_EVERY_HOURS = env.int("BACKUP_EVERY_HOURS", default=24)
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
+# Files no row names are removed once older than this (a file being written is younger).
+ORPHAN_GRACE_HOURS = env.int("ORPHAN_GRACE_HOURS", default=24)
 
 # --- Security -------------------------------------------------------------------------------
 HTTPS = env.bool("HTTPS", default=False)

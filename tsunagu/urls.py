@@ -29,6 +29,8 @@ urlpatterns = [
     path("communities/", include("tsunagu.communities.urls")),
     path("referrals/", include("tsunagu.referrals.urls")),
     path("billing/", include("tsunagu.billing.urls")),
+    path("staff/backups/", include("tsunagu.backups.urls")),
+    path("account/data-export/", include("tsunagu.backups.export_urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_views.api_docs, {"api": api}, name="api_docs"),
     path("admin/", admin.site.urls),

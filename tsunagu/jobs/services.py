@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import audit_record
 from tsunagu.core.links import site_url
-from tsunagu.core.uploads import check_upload
+from tsunagu.core.uploads import atomic_with_files, check_upload, file_written
 from tsunagu.jobs import audience, rules, search, tokenize
 from tsunagu.jobs.models import (
     Job,
@@ -285,7 +285,7 @@ def job_attachment_add(*, actor: User, job: Job, upload: UploadedFile) -> JobAtt
     """Attach a checked file (images, PDF, office documents, text; at most ten, 10 MB each)."""
     checked = check_upload(upload, allowed_kinds=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES)
     name = PurePath(upload.name or "file").name[:200]
-    with transaction.atomic():
+    with atomic_with_files():
         locked = Job.objects.select_for_update().get(pk=job.pk)
         if locked.client_id != actor.pk:
             raise ValidationError(_("Only the client who posted a job can change it."))
@@ -302,6 +302,7 @@ def job_attachment_add(*, actor: User, job: Job, upload: UploadedFile) -> JobAtt
         )
         suffix = PurePath(name).suffix.lower()
         attachment.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+        file_written(attachment.file)
         attachment.save()
     return attachment
 

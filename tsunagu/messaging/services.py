@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from tsunagu.accounts.models import User
 from tsunagu.contracts.models import Contract, Milestone
 from tsunagu.contracts.states import MilestoneStatus
-from tsunagu.core.uploads import check_upload
+from tsunagu.core.uploads import atomic_with_files, check_upload, file_written
 from tsunagu.guard.engine import scan_with_context
 from tsunagu.messaging import chain
 from tsunagu.messaging.errors import ContactBlocked, MessagingError
@@ -317,13 +317,14 @@ def _append(
         hash=digest,
     )
     for upload, sha in attachments:
-        Attachment.objects.create(
+        attachment = Attachment.objects.create(
             message=message,
             file=upload,
             name=(upload.name or "file")[:200],
             size=upload.size or 0,
             sha256=sha,
         )
+        file_written(attachment.file)
     room.last_seq = seq
     room.head_hash = digest
     room.last_message_at = now
@@ -352,7 +353,7 @@ def message_send(
     _member(room, sender)
     funded = room_is_funded(room)
     notice, _findings = _guard(room, sender, body, funded)
-    with transaction.atomic():
+    with atomic_with_files():
         room = Room.objects.select_for_update().get(pk=room.pk)
         _member(room, sender)
         if reply_to is not None and (

@@ -23,7 +23,7 @@ from tsunagu.contracts.services.shared import (
     role_of,
 )
 from tsunagu.contracts.states import Action, MilestoneState, MilestoneStatus
-from tsunagu.core.uploads import check_upload
+from tsunagu.core.uploads import atomic_with_files, check_upload, file_written
 from tsunagu.notifications.services import notify
 
 MAX_DELIVERY_FILES = 10
@@ -52,7 +52,7 @@ def delivery_submit(
             raise ValidationError({"files": [_deliverable_message(exc)]}) from exc
         upload.seek(0)
         checked.append((upload, result))
-    with transaction.atomic():
+    with atomic_with_files():
         contract, milestone = lock_milestone(milestone)
         check_allowed(
             Action.DELIVER,
@@ -65,13 +65,14 @@ def delivery_submit(
             milestone=milestone, version=version, message=message.strip(), created_by=by
         )
         for upload, result in checked:
-            DeliveryFile.objects.create(
+            stored = DeliveryFile.objects.create(
                 delivery=delivery,
                 file=upload,
                 name=result.name[:200],
                 size=result.size,
                 sha256=result.sha256,
             )
+            file_written(stored.file)
         move_milestone(
             milestone,
             MilestoneStatus.DELIVERED,
