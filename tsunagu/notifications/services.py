@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from tsunagu.accounts.models import User
+from tsunagu.core.live import live_publish_users
 from tsunagu.notifications.models import EmailStatus, Notification, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def notify(*, user: User, kind: str, message: Callable[[], str], url: str = "") 
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = str(message())[:300]
     notification = Notification.objects.create(user=user, kind=kind, message=text, url=url)
+    live_publish_users(user_ids=[user.pk], event={"type": "notifications.unread"})
     if user.email:
         link = f"http://{Site.objects.get_current().domain}{url}" if url.startswith("/") else url
         email_queue(
@@ -61,7 +63,10 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        live_publish_users(user_ids=[user.pk], event={"type": "notifications.unread"})
+    return marked
 
 
 # --- E-mail outbox --------------------------------------------------------------------------------
