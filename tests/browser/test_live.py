@@ -5,8 +5,8 @@ without a reload, pushed over the WebSocket; a mention lights up the other's not
 
 from __future__ import annotations
 
+import contextlib
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,32 +18,17 @@ from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, expect
 
 from tests.browser.helpers import ScreenshotFn, log_in
 from tests.browser.test_messaging import named, send
-from tests.support.live import redis_layers
+from tests.support.live import free_port, redis_layers
 from tsunagu.asgi import application_build
 from tsunagu.messaging.models import Message
 from tsunagu.messaging.services import room_open_inquiry
 
-PORTS = range(18200, 18300)
 
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
-
-
-@pytest.fixture
-def asgi_server(settings: Any) -> Iterator[str]:
-    """tsunagu.asgi served by uvicorn in a thread, with live updates on (Redis channel layer)."""
-    settings.LIVE_UPDATES = "websocket"
-    settings.CHANNEL_LAYERS = redis_layers()
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread on a port of this suite's range; yields its URL."""
     config = uvicorn.Config(
-        application_build(),
+        app,
         host="127.0.0.1",
         port=free_port(),
         lifespan="off",
@@ -57,9 +42,32 @@ def asgi_server(settings: Any) -> Iterator[str]:
     while not server.started and thread.is_alive() and time.monotonic() < give_up:
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{config.port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture
+def asgi_server(settings: Any) -> Iterator[str]:
+    """tsunagu.asgi with live updates on (Redis channel layer)."""
+    settings.LIVE_UPDATES = "websocket"
+    settings.CHANNEL_LAYERS = redis_layers()
+    with serving(application_build()) as url:
+        yield url
+
+
+@pytest.fixture
+def server_without_sockets(settings: Any) -> Iterator[str]:
+    """Pages that open a live socket, from a server that cannot take one (a proxy that drops
+    the upgrade, say): the application is built with live updates off."""
+    settings.LIVE_UPDATES = "poll"
+    app = application_build()
+    settings.LIVE_UPDATES = "websocket"
+    settings.CHANNEL_LAYERS = redis_layers()
+    with serving(app) as url:
+        yield url
 
 
 class Watched:
@@ -122,5 +130,29 @@ def test_a_message_sent_in_one_page_appears_live_in_the_other(
         "type": "notifications.unread",
         "count": 1,
     }
+    for watched in pages:
+        watched.context.close()
+
+
+def test_when_the_socket_cannot_open_the_pages_keep_polling(
+    browser: Browser, server_without_sockets: str, browser_context_args: dict[str, Any]
+) -> None:
+    client = named("つなぐ商店")
+    worker = named("花子")
+    room = room_open_inquiry(client=client, worker=worker, by=client, title="翻訳のご相談")
+    pages: list[Watched] = []
+    for person in (client, worker):
+        context = browser.new_context(base_url=server_without_sockets, **browser_context_args)
+        context.set_default_timeout(20_000)
+        watched = Watched(context)
+        log_in(watched.page, email=person.email)
+        watched.page.goto(f"/messages/rooms/{room.pk}/")
+        pages.append(watched)
+    sender, receiver = pages
+    send(sender.page, "ソケットがなくても届きます")
+    arrived = receiver.page.locator("#history li.msg").filter(has_text="ソケットがなくても")
+    expect(arrived).to_be_visible()
+    assert receiver.page.locator("body").get_attribute("data-live") != "open"
+    assert receiver.frames("room.changed") == []
     for watched in pages:
         watched.context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from typing import Any
 
 import pytest
@@ -16,6 +17,8 @@ from tsunagu.routing import websocket_application
 TEST_REDIS_URL = os.environ.get("TEST_CHANNEL_REDIS_URL", "redis://127.0.0.1:6379/5")
 IN_MEMORY: dict[str, Any] = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 ORIGIN = "http://127.0.0.1"
+# The ports servers started by these tests may listen on.
+PORTS = range(18200, 18300)
 
 
 def in_ci() -> bool:
@@ -53,3 +56,14 @@ def socket_for(user: User | None, path: str, *, origin: str = ORIGIN) -> Websock
     if user is not None:
         headers.append((b"cookie", session_cookie(user).encode()))
     return WebsocketCommunicator(websocket_application(), path, headers=headers)
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.fail(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
