@@ -23,9 +23,10 @@
     if (elt && window.htmx) window.htmx.trigger(elt, "live");
   }
 
+  // A badge without data-count is still loading its count: that request answers already.
   function refresh(id, count) {
     const elt = document.getElementById(id);
-    if (elt && elt.dataset.count !== String(count)) fire(id);
+    if (elt && elt.dataset.count !== undefined && elt.dataset.count !== String(count)) fire(id);
   }
 
   function onMessage(event) {
