@@ -43,6 +43,18 @@ def _tick_loop(stop: threading.Event, interval: int) -> None:
             close_old_connections()
 
 
+def _serve_asgi(*, host: str, port: int) -> None:
+    """Serve tsunagu.asgi with uvicorn: pages and, for live updates, WebSockets.
+
+    uvicorn stops gracefully on SIGINT and SIGTERM, then passes the signal on to run's handler.
+    """
+    import uvicorn
+
+    uvicorn.run(
+        "tsunagu.asgi:application", host=host, port=port, lifespan="off", ws="websockets-sansio"
+    )
+
+
 def run(*, host: str, port: int, worker: bool, threads: int) -> int:
     _setup()
     from django.conf import settings
@@ -77,7 +89,10 @@ def run(*, host: str, port: int, worker: bool, threads: int) -> int:
     signal.signal(signal.SIGTERM, shutdown)
     print(f"Tsunagu is serving http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     try:
-        serve(application, host=host, port=port, threads=threads, ident="tsunagu")
+        if settings.LIVE_UPDATES == "websocket":
+            _serve_asgi(host=host, port=port)
+        else:
+            serve(application, host=host, port=port, threads=threads, ident="tsunagu")
     except KeyboardInterrupt:
         pass
     finally:

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -120,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "tsunagu.notifications.context_processors.notifications",
+                "tsunagu.core.context_processors.live_updates",
             ],
         },
     },
@@ -173,6 +175,28 @@ TASKS = {
     }
 }
 TICK_SECONDS = env.int("TICK_SECONDS", default=60)
+
+# --- Live updates ---------------------------------------------------------------------------
+# "poll" (the default): pages poll with htmx. "websocket": Django Channels pushes new messages,
+# unread counts and notifications over a WebSocket through the Redis channel layer
+# (CHANNEL_REDIS_URL, else REDIS_URL), `tsunagu run` serves ASGI (uvicorn), and the pages fall
+# back to polling whenever their socket is closed.
+LIVE_UPDATES = env.str("LIVE_UPDATES", default="poll")
+CHANNEL_REDIS_URL = env.str("CHANNEL_REDIS_URL", default=REDIS_URL)
+if LIVE_UPDATES not in ("poll", "websocket"):
+    raise ImproperlyConfigured('LIVE_UPDATES must be "poll" or "websocket".')
+if LIVE_UPDATES == "websocket" and not CHANNEL_REDIS_URL:
+    raise ImproperlyConfigured("LIVE_UPDATES=websocket needs CHANNEL_REDIS_URL or REDIS_URL.")
+CHANNEL_LAYERS = (
+    {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CHANNEL_REDIS_URL], "prefix": "tsunagu"},
+        }
+    }
+    if LIVE_UPDATES == "websocket"
+    else {}
+)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from tsunagu.accounts.models import User
 from tsunagu.contracts.models import Contract, Milestone
 from tsunagu.contracts.states import MilestoneStatus
+from tsunagu.core.live import live_enabled, live_publish, live_publish_users, room_group
 from tsunagu.core.uploads import atomic_with_files, check_upload, file_written
 from tsunagu.guard.engine import scan_with_context
 from tsunagu.messaging import chain
@@ -333,6 +334,25 @@ def _append(
     return message
 
 
+def _announce(room: Room, entry: Message, *, new_message: bool) -> None:
+    """After the commit, tell the room's open pages about the entry, and the other members'
+    headers that their unread count moved (for a new message). Nothing when live updates are off.
+    """
+    if not live_enabled():
+        return
+    live_publish(
+        group=room_group(room.pk), event={"type": "room.changed", "room": room.pk, "seq": entry.seq}
+    )
+    if new_message:
+        others = RoomMember.objects.filter(room=room, removed_at__isnull=True).exclude(
+            user_id=entry.sender_id
+        )
+        live_publish_users(
+            user_ids=list(others.values_list("user_id", flat=True)),
+            event={"type": "messages.unread"},
+        )
+
+
 def message_send(
     *,
     room: Room,
@@ -369,6 +389,7 @@ def message_send(
             guard_notice=notice,
             attachments=checked,
         )
+        _announce(room, message, new_message=True)
         if notice:
             GuardEvent.objects.create(
                 room=room,
@@ -436,6 +457,7 @@ def message_edit(*, message: Message, by: User, body: str) -> Message:
         entry = _append(
             room, kind=EntryKind.EDIT, sender=by, body=body, target=message, guard_notice=notice
         )
+        _announce(room, entry, new_message=False)
         if notice:
             GuardEvent.objects.create(
                 room=room,
@@ -459,15 +481,19 @@ def message_delete(*, message: Message, by: User) -> Message:
         _current_body, deleted = _current(message)
         if deleted:
             raise MessagingError.refuse("already_deleted")
-        return _append(room, kind=EntryKind.DELETE, sender=by, body="", target=message)
+        entry = _append(room, kind=EntryKind.DELETE, sender=by, body="", target=message)
+        _announce(room, entry, new_message=False)
+    return entry
 
 
 def room_mark_read(*, room: Room, user: User, seq: int) -> None:
     """Move the read marker forward (never back)."""
     last_seq = Room.objects.values_list("last_seq", flat=True).get(pk=room.pk)
-    RoomMember.objects.filter(room=room, user=user, last_read_seq__lt=seq).update(
+    moved = RoomMember.objects.filter(room=room, user=user, last_read_seq__lt=seq).update(
         last_read_seq=min(seq, last_seq)
     )
+    if moved:  # the person's other pages show the lower count
+        live_publish_users(user_ids=[user.pk], event={"type": "messages.unread"})
 
 
 # --- pins and tasks -------------------------------------------------------------------------

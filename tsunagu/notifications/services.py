@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 
 from tsunagu.accounts.models import User
 from tsunagu.core.links import site_url
+from tsunagu.core.live import live_publish_users
 from tsunagu.notifications.models import (
     EmailStatus,
     Notification,
@@ -57,6 +58,7 @@ def notify(
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = str(message())[:300]
     notification = Notification.objects.create(user=user, kind=kind, message=text, url=url)
+    live_publish_users(user_ids=[user.pk], event={"type": "notifications.unread"})
     if email and user.email:
         link = site_url(url) if url else ""
         email_queue(
@@ -71,7 +73,10 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        live_publish_users(user_ids=[user.pk], event={"type": "notifications.unread"})
+    return marked
 
 
 # --- E-mail outbox --------------------------------------------------------------------------------
