@@ -136,7 +136,8 @@ def run(*, host: str, port: int, worker: bool, threads: int, workers: int) -> in
         if worker:
             spawn(worker_command())
         web = None
-        if workers > 1:
+        server = os.environ.get("WEB_SERVER") or ("gunicorn" if workers > 1 else "waitress")
+        if server == "gunicorn":
             web = spawn(
                 _web_command(host=host, port=port, workers=workers, threads=threads, drain=drain)
             )
