@@ -1,7 +1,7 @@
 """Run every benchmark in turn (`make bench`); each rewrites its own section of docs/benchmarks.md.
 
 One benchmark alone: `uv run python -m bench.<name> --help` (guard, ledger, search, analytics,
-trust, referrals, income).
+trust, referrals, income, load).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("guard", "ledger", "search", "analytics", "trust", "referrals", "income")
+BENCHMARKS = ("guard", "ledger", "search", "analytics", "trust", "referrals", "income", "load")
 
 
 def main(argv: list[str]) -> int:

@@ -175,6 +175,25 @@ TASKS = {
     }
 }
 TICK_SECONDS = env.int("TICK_SECONDS", default=60)
+# TASKS_BACKEND=rq: tasks go to Redis (TASKS_REDIS_URL, else REDIS_URL) and `tsunagu worker`
+# processes, on any machine, run them (django-tasks-rq over django-rq).
+if TASKS["default"]["BACKEND"] in ("rq", "django_tasks_rq.RQBackend"):
+    TASKS["default"]["BACKEND"] = "django_tasks_rq.RQBackend"
+    RQ_QUEUES = {
+        "default": {
+            "URL": env.str("TASKS_REDIS_URL", default="")
+            or REDIS_URL
+            or "redis://127.0.0.1:6379/0",
+            "DEFAULT_TIMEOUT": env.int("TASKS_TIMEOUT_SECONDS", default=600),
+        }
+    }
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# How long stopping `tsunagu run` waits for a running task (and web requests) to finish.
+DRAIN_SECONDS = env.int("DRAIN_SECONDS", default=30)
+# Web processes `tsunagu run` starts (gunicorn workers when more than one; 1 = waitress).
+WEB_WORKERS = env.int("WEB_CONCURRENCY", default=1)
+# /bench/ok, the bare view the load test compares pages against; off unless asked for.
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
 
 # --- Live updates ---------------------------------------------------------------------------
 # "poll" (the default): pages poll with htmx. "websocket": Django Channels pushes new messages,
@@ -261,6 +280,40 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# S3_BUCKET switches uploaded files to S3-compatible object storage (django-storages): public
+# media under media/, private files under private/, handed out only as signed URLs that
+# expire after PRIVATE_URL_SECONDS, and only after the view has checked permissions.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+PRIVATE_URL_SECONDS = env.int("PRIVATE_URL_SECONDS", default=60)
+if S3_BUCKET:
+    _s3 = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("S3_REGION", default="") or None,
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": "media",
+            "querystring_auth": env.bool("S3_MEDIA_SIGNED", default=True),
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": "private",
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_URL_SECONDS,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -361,6 +414,20 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+if S3_BUCKET:
+    # Private images (face photos) are shown through signed URLs on the storage's own origin.
+    from urllib.parse import urlsplit
+
+    _endpoint = urlsplit(env.str("S3_ENDPOINT_URL", default=""))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        env.str("S3_URL_ORIGIN", default="")
+        or (
+            f"{_endpoint.scheme}://{_endpoint.netloc}"
+            if _endpoint.netloc
+            else "https://*.amazonaws.com"
+        )
+    )
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from tsunagu.api import views as api_views
 from tsunagu.api_v1 import api
+from tsunagu.core import views as core_views
 from tsunagu.web import views as web_views
 
 admin.site.site_header = "Tsunagu staff"
@@ -35,6 +36,7 @@ urlpatterns = [
     path("api/docs", api_views.api_docs, {"api": api}, name="api_docs"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
+    path("bench/ok", core_views.bench_ok, name="bench_ok"),
 ]
 
 handler403 = "tsunagu.web.views.permission_denied"

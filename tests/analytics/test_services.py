@@ -94,9 +94,18 @@ def test_views_after_30_minutes_count_again() -> None:
     from django.core.cache import cache
 
     owner = worker()
-    profile_view_record(profile=owner, viewer=None, source=ViewSource.DIRECT, session_key="s")
-    cache.clear()  # what 30 minutes do to the de-duplication key
-    profile_view_record(profile=owner, viewer=None, source=ViewSource.DIRECT, session_key="s")
+    start = timezone.now()
+    profile_view_record(
+        profile=owner, viewer=None, source=ViewSource.DIRECT, session_key="s", now=start
+    )
+    cache.clear()  # what 30 minutes do to the de-duplication key in a shared cache
+    profile_view_record(
+        profile=owner,
+        viewer=None,
+        source=ViewSource.DIRECT,
+        session_key="s",
+        now=start + datetime.timedelta(minutes=31),
+    )
     assert ProfileView.objects.count() == 2
 
 

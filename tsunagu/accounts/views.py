@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -29,6 +29,7 @@ from tsunagu.accounts.forms import (
 )
 from tsunagu.accounts.models import DocumentKind, PhoneNumber, ReviewStatus, User
 from tsunagu.accounts.request import signed_in_user
+from tsunagu.core.files import private_file_response
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -246,28 +247,22 @@ def real_name(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_file(request: HttpRequest, pk: int) -> FileResponse:
+def document_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Stream a private document to its owner or to staff; everyone else gets 404."""
     document = selectors.document_for_viewer(viewer=signed_in_user(request), document_pk=pk)
     if document is None:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
     extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(
         document.content_type, "bin"
     )
     # Images are shown in the browser; anything else (PDFs) is downloaded, so no document
     # viewer or script ever runs in the site's origin.
-    response = FileResponse(
-        handle,
+    response = private_file_response(
+        document.file,
         content_type=document.content_type or "application/octet-stream",
         as_attachment=not document.content_type.startswith("image/"),
         filename=f"document-{document.pk}.{extension}",
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
 

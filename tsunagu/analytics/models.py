@@ -137,3 +137,29 @@ class AnalyticsPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} private={self.private_browsing}"
+
+
+class ProfileViewSeen(models.Model):
+    """When one visitor last counted as a view of one profile: the 30-minute de-duplication.
+
+    Used when the site has no shared cache (no Redis), so that several web processes agree on
+    whether a view is new: one row per (profile, visitor), updated only once it is 30 minutes
+    old. Rows older than that mean nothing and are swept by the roll-up job.
+    """
+
+    profile = models.ForeignKey("profiles.Profile", on_delete=models.CASCADE, related_name="+")
+    visitor_hash = models.CharField(max_length=64)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("profile view de-duplication")
+        verbose_name_plural = _("profile view de-duplications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "visitor_hash"], name="profile_view_seen_once"
+            )
+        ]
+        indexes = [models.Index(fields=["seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} {self.visitor_hash[:8]} {self.seen_at:%Y-%m-%d %H:%M}"

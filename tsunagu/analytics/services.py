@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -27,10 +27,12 @@ from tsunagu.analytics.models import (
     ProfileView,
     ProfileViewDaily,
     ProfileViewer,
+    ProfileViewSeen,
     RollupState,
     ViewSource,
 )
 from tsunagu.core.ratelimit import hit
+from tsunagu.core.shared import cache_is_shared
 
 if TYPE_CHECKING:
     from tsunagu.accounts.models import User
@@ -70,19 +72,46 @@ def profile_view_record(
     if viewer is None and not session_key:
         raise ValueError("an anonymous view needs a session key")
     key = visitor_hash(viewer=viewer, session_key=session_key)
-    if not cache.add(f"analytics:pv:{profile.pk}:{key}", 1, timeout=DEDUPE_SECONDS):
+    now = now or timezone.now()
+    shared = cache_is_shared()
+    if shared and not cache.add(f"analytics:pv:{profile.pk}:{key}", 1, timeout=DEDUPE_SECONDS):
         return None
     shown = viewer
     if viewer is not None and selectors.is_private(user_id=viewer.pk):
         shown = None
     with transaction.atomic():
+        if not shared and not _first_view_in_window(profile_id=profile.pk, key=key, now=now):
+            return None
         return ProfileView.objects.create(
-            profile=profile,
-            viewer=shown,
-            source=source,
-            created_at=now or timezone.now(),
-            visitor_hash=key,
+            profile=profile, viewer=shown, source=source, created_at=now, visitor_hash=key
         )
+
+
+def _first_view_in_window(*, profile_id: int, key: str, now: datetime.datetime) -> bool:
+    """The de-duplication in the database, for sites without a shared cache.
+
+    Every web process sees the same row: an old one is moved forward by exactly one UPDATE
+    (the row lock decides between two processes), and a missing one is created by exactly one
+    INSERT (the unique constraint decides). Must run inside the transaction that records the view.
+    """
+    cutoff = now - datetime.timedelta(seconds=DEDUPE_SECONDS)
+    seen = ProfileViewSeen.objects.filter(profile_id=profile_id, visitor_hash=key)
+    if seen.filter(seen_at__lte=cutoff).update(seen_at=now):
+        return True
+    try:
+        with transaction.atomic():
+            ProfileViewSeen.objects.create(profile_id=profile_id, visitor_hash=key, seen_at=now)
+    except IntegrityError:  # a row within the window exists, or another process just made it
+        return False
+    return True
+
+
+def profile_view_seen_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Delete de-duplication rows older than the window; they no longer decide anything."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=DEDUPE_SECONDS)
+    with transaction.atomic():
+        deleted, _ = ProfileViewSeen.objects.filter(seen_at__lte=cutoff).delete()
+    return deleted
 
 
 def _local_day(moment: datetime.datetime, zone: datetime.tzinfo) -> datetime.date:

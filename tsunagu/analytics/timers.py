@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tsunagu.analytics.services import ROLLUP_BATCH, profile_views_roll_up
+from tsunagu.analytics.services import (
+    ROLLUP_BATCH,
+    profile_view_seen_sweep,
+    profile_views_roll_up,
+)
 from tsunagu.core.periodic import periodic
 
 MAX_BATCHES_PER_TICK = 20
@@ -18,3 +22,9 @@ def roll_up_views() -> int:
         if taken < ROLLUP_BATCH:
             break
     return total
+
+
+@periodic("analytics.sweep_view_dedupe")
+def sweep_view_dedupe() -> int:
+    """Forget de-duplication rows older than 30 minutes (only written without Redis)."""
+    return profile_view_seen_sweep()

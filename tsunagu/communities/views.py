@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +30,7 @@ from tsunagu.communities import forms, selectors, services
 from tsunagu.communities.errors import CommunityError, PostBlocked
 from tsunagu.communities.models import Community, MemberState
 from tsunagu.core.errors import ErrorKind, error_text
+from tsunagu.core.files import private_file_response
 from tsunagu.messaging.errors import MessagingError
 from tsunagu.messaging.services import room_open_inquiry
 
@@ -623,15 +624,17 @@ def member_detail(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
 @login_required
 @require_GET
 @_not_found_as_404
-def member_photo(request: HttpRequest, slug: str, user_id: int) -> FileResponse:
+def member_photo(request: HttpRequest, slug: str, user_id: int) -> HttpResponseBase:
     community = _community(slug)
     document = selectors.face_photo_for(
         community=community, user_id=user_id, viewer=signed_in_user(request)
     )
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type or None)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(
+        document.file,
+        as_attachment=False,
+        filename=f"photo-{document.pk}",
+        content_type=document.content_type or "application/octet-stream",
+    )
 
 
 @login_required

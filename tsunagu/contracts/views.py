@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +23,7 @@ from tsunagu.accounts.request import signed_in_user
 from tsunagu.contracts import forms, selectors, services
 from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import CancellationRequest, Contract, Milestone
+from tsunagu.core.files import private_file_response
 from tsunagu.payments.models import PaymentStatus
 from tsunagu.profiles.models import Profile
 
@@ -203,19 +204,13 @@ def contract_terms(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def delivery_file(request: HttpRequest, pk: int) -> FileResponse:
+def delivery_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A delivered file, for the two parties and staff; everyone else gets 404."""
     item = selectors.delivery_file_for_viewer(pk=pk, viewer=signed_in_user(request))
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
     # Always downloaded, never rendered in the site's origin.
-    response = FileResponse(
-        handle, as_attachment=True, filename=item.name, content_type="application/octet-stream"
+    response = private_file_response(
+        item.file, as_attachment=True, filename=item.name, content_type="application/octet-stream"
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 

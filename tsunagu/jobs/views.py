@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from tsunagu.accounts.request import signed_in_user
+from tsunagu.core.files import private_file_response
 from tsunagu.jobs import selectors, services
 from tsunagu.jobs.forms import (
     AttachmentForm,
@@ -240,14 +241,12 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     attachment = get_object_or_404(JobAttachment, pk=pk)
     selectors.job_get_for_viewer(pk=attachment.job_id, viewer=request.user)  # 404 if not allowed
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    return private_file_response(
+        attachment.file, as_attachment=True, filename=attachment.original_name
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +22,7 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.contracts.models import Contract
 from tsunagu.core.errors import error_text
+from tsunagu.core.files import private_file_response
 from tsunagu.messaging import display, selectors, services
 from tsunagu.messaging.errors import ContactBlocked, MessagingError
 from tsunagu.messaging.export import evidence_export
@@ -432,7 +433,7 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     """A file of a message the viewer may read; files of deleted messages only for staff."""
     access = _access(request, pk)
     found = get_object_or_404(
@@ -445,9 +446,7 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
         item = selectors.message_item(access=access, message_id=found.message_id)
         if item.deleted:
             raise Http404
-    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(found.file, as_attachment=True, filename=found.name)
 
 
 # --- evidence ---------------------------------------------------------------------------------

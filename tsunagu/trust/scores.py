@@ -49,13 +49,18 @@ def trust_scores_for(
     role: Role,
     network: Mapping[int, float] | None = None,
     mean_stars: float | None = None,
+    contributions: Mapping[int, sources.Contribution] | None = None,
 ) -> dict[int, Score]:
-    """Each person's score in ``role`` with its breakdown, in a constant number of queries."""
+    """Each person's score in ``role`` with its breakdown, in a constant number of queries.
+
+    ``network``, ``mean_stars`` and ``contributions``, when given, were read for these same
+    people by the caller (both roles share them)."""
     ids = sorted({int(pk) for pk in user_ids})
     if not ids:
         return {}
     mean = platform_mean_stars() if mean_stars is None else mean_stars
-    contributions = sources.contributions(ids)
+    if contributions is None:
+        contributions = sources.contributions(ids)
     if network is None:
         network = network_percentiles(_with_endorsers(ids, contributions))
     facts = facts_for(
@@ -81,9 +86,16 @@ def trust_scores_both(*, user_ids: Iterable[int]) -> dict[int, dict[Role, Score]
     if not ids:
         return {}
     mean = platform_mean_stars()
-    network = network_percentiles(_with_endorsers(ids, sources.contributions(ids)))
+    contributions = sources.contributions(ids)
+    network = network_percentiles(_with_endorsers(ids, contributions))
     by_role = {
-        role: trust_scores_for(user_ids=ids, role=role, network=network, mean_stars=mean)
+        role: trust_scores_for(
+            user_ids=ids,
+            role=role,
+            network=network,
+            mean_stars=mean,
+            contributions=contributions,
+        )
         for role in (Role.WORKER, Role.CLIENT)
     }
     return {pk: {role: scores[pk] for role, scores in by_role.items()} for pk in ids}
