@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from tests.accounts.factories import UserFactory
-from tests.browser.helpers import ScreenshotFn, log_in
+from tests.browser.helpers import CLOCK_START, ScreenshotFn, log_in
 from tests.contracts.docs import docx_bytes
 from tests.contracts.factories import give_balance
 from tsunagu.accounts.models import User
@@ -35,6 +35,7 @@ def worker_page(
     """A second browser with its own cookies, for the other party."""
     context = browser.new_context(base_url=live_server.url, **browser_context_args)
     context.set_default_timeout(10_000)
+    context.clock.set_fixed_time(CLOCK_START)
     yield context.new_page()
     context.close()
 
