@@ -158,8 +158,6 @@ _TEN = "[十拾]"
 # "+" written out: "plus six three, nine one seven …"
 _PLUS_WORD = kana_pattern(r"plus\s|プラス\s?")
 _PLUS_WORDS_END = re.compile(kana_pattern(r"(?<![a-z])(?:plus|プラス)[\s(]*$"))
-# How far after a number a phone word still says what it is: "212-555-0187 までお電話を"
-_AFTER = 25
 # A North American number written as one: "212-555-0187", "212.555.0187", "1-800-555-0199"
 _NANP_FORM = re.compile(r"(?:1[-. ])?[2-9][0-9]{2}([-.])[2-9][0-9]{2}\1[0-9]{4}")
 MARK = _MARK = SIEVE.mark(
@@ -169,7 +167,6 @@ MARK = _MARK = SIEVE.mark(
         rf"|(?:{_PHONE_WORD.pattern})(?:.|\n){{0,30}}{_UNIT}{_CHAIN}"
         rf"|(?:{_UNIT}{_LINK}){{3,}}{_TEN}|{_TEN}(?:{_LINK}{_UNIT}){{3,}}"
         rf"|{_UNIT}{_LINK}{_TEN}(?:{_LINK}{_UNIT}){{2,}}|(?:{_UNIT}{_LINK}){{2,}}{_TEN}{_LINK}{_UNIT}"
-        rf"|{_UNIT}{_CHAIN}(?:.|\n){{0,{_AFTER}}}(?:{_PHONE_WORD.pattern})"
         r"|[2-9][0-9]{2}[-.][2-9][0-9]{2}[-.][0-9]{4}"  # _NANP_FORM without its back-reference
     ),
 )
@@ -341,8 +338,6 @@ def _check(text: str, groups: list[_Group], info: _Start) -> bool:
         return _is_international(digits[2:], context=info.context)
     if _is_domestic(digits):
         return True
-    if not info.context and _PHONE_WORD.search(text, last.end, last.end + _AFTER):
-        info = _Start(info.plus, True, info.blocked, info.paren)
     if _nanp_form(text, groups) and _is_north_american(digits):
         return True
     if info.context and digits[0] == "0" and digits[1] != "0" and 10 <= len(digits) <= 12:
@@ -378,7 +373,6 @@ def find_phones(view: View) -> list[Hit]:
                 and not info.blocked
                 and not (info.plus or info.context or info.paren or first.digits[0] == "0")
                 and _NANP_FORM.match(text, first.start) is None
-                and _PHONE_WORD.search(text, run.end(), run.end() + _AFTER) is None
             ):
                 info = None
             if info is not None and not info.blocked:
