@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PORT ?= 8000
 export UV_LINK_MODE ?= copy
 
-.PHONY: run test check lint typecheck imports browser-test messages demo bench uv sync fonts guard-model
+.PHONY: run test check lint typecheck imports browser-test messages demo bench uv sync fonts guard-model screenshots
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -36,6 +36,10 @@ test: sync fonts
 
 browser-test: sync
 	@$(UV) run --frozen pytest -m browser -q
+
+# The browser tests, writing the README's pictures in docs/screenshots/ (an ordinary run leaves them).
+screenshots: sync
+	@TSUNAGU_SCREENSHOTS=1 $(UV) run --frozen pytest -m browser -q
 
 lint: sync
 	@$(UV) run --frozen ruff check .

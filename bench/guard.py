@@ -31,11 +31,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
 
-from tests.guard.devset import Case, Scores, heldout_cases, single_cases
+from tests.guard.devset import (
+    Case,
+    Scores,
+    disguise_cases,
+    heldout_cases,
+    recall_by_category,
+    single_cases,
+)
 from tsunagu.guard import scan
 from tsunagu.guard.sieve import SIEVE
 
@@ -233,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     theirs_held = quality(
         "scrubadub held-out", lambda text: "contact" if is_contact(text) else "clean", held
     )
+    disguises = disguise_cases()
+    ours_disguises = quality("guard disguises", lambda text: scan(text).verdict, disguises)
+    theirs_disguises = quality(
+        "scrubadub disguises", lambda text: "contact" if is_contact(text) else "clean", disguises
+    )
 
     _messages, mean_length = corpus(args.messages)
     size, peer_size = args.messages, args.peer_messages
@@ -309,9 +322,35 @@ def main(argv: list[str] | None = None) -> int:
     misses = ", ".join(
         f"{case_id} ({expected} → {got})" for case_id, expected, got in ours_held.errors()
     )
+    development = [case for case in single_cases() if case.category]
+    # the near misses are "near_miss" in the development set and "clean" in the disguise set
+    development = [
+        replace(case, category="clean") if case.category == "near_miss" else case
+        for case in development
+    ]
+    by_category_dev = recall_by_category(ours, development)
+    by_category_fresh = recall_by_category(ours_disguises, disguises)
+    by_category_peer = recall_by_category(theirs_disguises, disguises)
+    category_lines = [
+        "| category | development set | disguise set (held out) | scrubadub, disguise set |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for category in sorted(set(by_category_dev) | set(by_category_fresh)):
+        cells = []
+        for counts in (by_category_dev, by_category_fresh, by_category_peer):
+            right, total = counts.get(category, (0, 0))
+            cells.append(f"{right / total:.3f} ({right} of {total})" if total else "—")
+        label = (
+            "clean near misses (right verdict)" if category in ("clean", "near_miss") else category
+        )
+        category_lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    disguise_misses = ", ".join(
+        f"{case_id} ({expected} → {got})" for case_id, expected, got in ours_disguises.errors()
+    )
     table = "\n".join(lines)
     held_table = "\n".join(held_lines)
-    print(table + "\n\n" + held_table)
+    category_table = "\n".join(category_lines)
+    print(table + "\n\n" + held_table + "\n\n" + category_table)
 
     info = machine()
     command = "uv run python -m bench.guard " + " ".join(sys.argv[1:] if argv is None else argv)
@@ -353,6 +392,20 @@ def main(argv: list[str] | None = None) -> int:
             held_table,
             "",
             f"Missed on the held-out cases: {misses or 'none'}.",
+            "",
+            "Disguises by category (tests/guard/cases/heldout_disguises.jsonl, "
+            f"{len(disguises)} cases: {ours_disguises.support('contact')} contact details "
+            f"hidden in the ways of each category and {ours_disguises.support('clean')} near "
+            "misses, written before the detectors for these categories were tuned and never "
+            "tuned on; the development set's cases of the same categories are in "
+            "tests/guard/cases/contact.jsonl and clean.jsonl). Recall per category is the share "
+            "of its cases reported as contact; for the near misses, the share left clean. "
+            f"False positives on the near misses: guard {ours_disguises.false_positive_rate():.2%}"
+            f", scrubadub {theirs_disguises.false_positive_rate():.2%}.",
+            "",
+            category_table,
+            "",
+            f"Missed on the disguise set: {disguise_misses or 'none'}.",
         ]
     )
     if not args.no_write:

@@ -6,6 +6,12 @@ them out and ``make browser-test`` (or ``pytest -m browser``) runs only them.
 
 The live server runs in this process, in a thread, so e-mails it sends land in
 ``django.core.mail.outbox`` (the locmem backend set by tests/conftest.py).
+
+Screenshots for the README (docs/screenshots/) are written only when asked for, with
+``TSUNAGU_SCREENSHOTS=1`` (``make screenshots``); an ordinary run leaves the files alone. Every
+test starts at the same instant (``CLOCK_START``, for the server and for the page's scripts),
+so that dates and times on the pages, and so the pictures, are the same from one run to the
+next.
 """
 
 from __future__ import annotations
@@ -16,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from tests.browser.helpers import ScreenshotFn
+from tests.browser.helpers import CLOCK_START, ScreenshotFn
 from tests.support.seeds import migration_seeds_restore
 
 CHROMIUM = os.environ.get("TSUNAGU_CHROMIUM", "/usr/bin/chromium")
@@ -34,6 +41,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def screenshots_requested() -> bool:
+    return os.environ.get("TSUNAGU_SCREENSHOTS", "") == "1"
+
+
 BROWSER_DIR = Path(__file__).resolve().parent
 
 
@@ -48,6 +61,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
             if item.get_closest_marker("django_db") is None:
                 item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock() -> Iterator[None]:
+    """The server's clock starts at CLOCK_START for each test and runs on from there."""
+    with time_machine.travel(CLOCK_START, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -128,11 +148,13 @@ def browser_context_args() -> dict[str, Any]:
 
 @pytest.fixture
 def page(
-    browser: Browser, live_server: Any, browser_context_args: dict[str, Any]
+    browser: Browser, live_server: Any, browser_context_args: dict[str, Any], fixed_clock: None
 ) -> Iterator[Page]:
     """A page in a fresh context (own cookies and storage), its base URL the live server."""
     context = browser.new_context(base_url=live_server.url, **browser_context_args)
     context.set_default_timeout(10_000)
+    # the page's scripts read the same instant as the server (timers keep running)
+    context.clock.set_fixed_time(CLOCK_START)
     page = context.new_page()
     yield page
     context.close()
@@ -140,12 +162,14 @@ def page(
 
 @pytest.fixture
 def screenshot() -> ScreenshotFn:
-    """``screenshot(page, "home")`` saves docs/screenshots/home.png (the whole page)."""
+    """``screenshot(page, "home")`` saves docs/screenshots/home.png (the whole page) when
+    screenshots are requested (TSUNAGU_SCREENSHOTS=1), and does nothing otherwise."""
 
     def take(page: Page, name: str, *, full_page: bool = True) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+        if screenshots_requested():
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(path), full_page=full_page, animations="disabled")
         return path
 
     return take

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +10,11 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 ScreenshotFn = Callable[..., Path]
+
+# Where every browser test's clock starts (a Monday, 10:00 in Tokyo). Later than any real date the
+# tests will run on, so that the cookies the server sets have not expired for the browser, whose
+# own cookie store keeps real time.
+CLOCK_START = dt.datetime(2031, 3, 3, 1, 0, tzinfo=dt.UTC)
 
 LOG_OUT = re.compile("ログアウト|Log out")
 # The password tests.accounts.factories.UserFactory gives every account.

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import ScreenshotFn, log_in
+from tests.browser.helpers import CLOCK_START, ScreenshotFn, log_in
 from tests.communities.factories import community, community_job, event, member, person
 from tsunagu.communities import services
 from tsunagu.communities.models import Activity, Endorsement, Membership
@@ -25,6 +25,7 @@ def peer_page(
 ) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, **browser_context_args)
     context.set_default_timeout(10_000)
+    context.clock.set_fixed_time(CLOCK_START)
     yield context.new_page()
     context.close()
 

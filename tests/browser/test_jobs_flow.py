@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from tests.accounts.factories import UserFactory
-from tests.browser.helpers import ScreenshotFn, log_in
+from tests.browser.helpers import CLOCK_START, ScreenshotFn, log_in
 from tsunagu.accounts.models import User
 from tsunagu.contracts.models import Contract
 from tsunagu.jobs.models import Category, Job
@@ -48,6 +48,7 @@ def worker_page(
     args = {**browser_context_args, "timezone_id": LA}
     context = browser.new_context(base_url=live_server.url, **args)
     context.set_default_timeout(10_000)
+    context.clock.set_fixed_time(CLOCK_START)
     yield context.new_page()
     context.close()
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from tests.accounts.factories import UserFactory
-from tests.browser.helpers import ScreenshotFn, log_in
+from tests.browser.helpers import CLOCK_START, ScreenshotFn, log_in
 from tests.communities.factories import community, member
 from tsunagu.contracts.models import Contract
 from tsunagu.profiles.models import Profile
@@ -25,6 +25,7 @@ def _second_page(
 ) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, **browser_context_args)
     context.set_default_timeout(10_000)
+    context.clock.set_fixed_time(CLOCK_START)
     yield context.new_page()
     context.close()
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from tests.accounts.factories import UserFactory
-from tests.browser.helpers import ScreenshotFn, log_in
+from tests.browser.helpers import CLOCK_START, ScreenshotFn, log_in
 from tsunagu.accounts.models import User
 from tsunagu.contracts.models import Contract
 from tsunagu.contracts.services import contract_accept_terms
@@ -40,6 +40,7 @@ def connect(a: User, b: User) -> None:
 def second_page(browser: Browser, live_server: Any, args: dict[str, Any]) -> Page:
     context = browser.new_context(base_url=live_server.url, **args)
     context.set_default_timeout(10_000)
+    context.clock.set_fixed_time(CLOCK_START)
     return context.new_page()
 
 

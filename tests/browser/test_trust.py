@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import ScreenshotFn, log_in
+from tests.browser.helpers import CLOCK_START, ScreenshotFn, log_in
 from tests.jobs.factories import published_job
 from tests.proposals.factories import proposal
 from tests.trust.factories import paid_contract
@@ -24,6 +24,7 @@ def worker_page(
 ) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, **browser_context_args)
     context.set_default_timeout(10_000)
+    context.clock.set_fixed_time(CLOCK_START)
     yield context.new_page()
     context.close()
 

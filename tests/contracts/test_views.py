@@ -98,7 +98,7 @@ def test_list_shows_my_contracts_as_client_and_as_worker_with_the_next_step(
     html = as_user(people["client"]).get(reverse("contracts:list")).content.decode()
     assert mine_as_client.title in html and mine_as_worker.title in html
     assert "他人の契約" not in html
-    assert "33,000円" in html  # 30,000 + 10% tax
+    assert "¥33,000" in html  # 30,000 + 10% tax
     assert "の仮払いをしてください" in html  # the client's next step
     assert "取引条件を確認し" in html  # the next step where I am the worker
 
@@ -175,7 +175,7 @@ def test_detail_in_japanese_and_in_english(people: dict[str, User]) -> None:
     contract, _ = delivered_contract(people)
     browser = as_user(people["client"])
     ja = browser.get(detail_url(contract), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
-    assert "マイルストーン" in ja and "33,000円" in ja and "納品しました" in ja
+    assert "マイルストーン" in ja and "¥33,000" in ja and "納品しました" in ja
     browser.cookies["tsunagu_language"] = "en"
     en = browser.get(detail_url(contract)).content.decode()
     assert "Milestones" in en and "¥33,000" in en and "delivered" in en
@@ -239,10 +239,10 @@ def test_terms_page_shows_every_field_and_the_hash(people: dict[str, User]) -> N
         terms["deliverables"],
         terms["delivery_method"],
         terms["payment_method"],
-        "50,000円",
-        "5,000円",
-        "55,000円",
-        f"{terms['withholding']:,}円",
+        "¥50,000",
+        "¥5,000",
+        "¥55,000",
+        f"¥{terms['withholding']:,}",
         contract.terms.sha256,
     ):
         assert text in html, text
@@ -349,8 +349,8 @@ def test_offer_estimate_partial_shows_tax_and_total(people: dict[str, User]) -> 
         reverse("contracts:offer_estimate"),
         offer_data(**{"m-TOTAL_FORMS": "2", "m-1-amount": "abc"}),
     ).content.decode()
-    assert "30,000円" in html and "3,000円" in html and "33,000円" in html
-    assert "3,063円" in html  # withholding 10.21% of 30,000
+    assert "¥30,000" in html and "¥3,000" in html and "¥33,000" in html
+    assert "¥3,063" in html  # withholding 10.21% of 30,000
 
 
 def test_offer_to_myself_is_refused(people: dict[str, User]) -> None:
@@ -421,7 +421,7 @@ def test_fund_from_balance(people: dict[str, User]) -> None:
     milestone.refresh_from_db()
     assert milestone.status == MilestoneStatus.UNFUNDED
     give_balance(people["client"], 40_000)
-    assert "40,000円" in browser.get(detail_url(contract)).content.decode()
+    assert "¥40,000" in browser.get(detail_url(contract)).content.decode()
     as_user(people["worker"]).post(url, {"method": "wallet"})
     milestone.refresh_from_db()
     assert milestone.status == MilestoneStatus.UNFUNDED
@@ -548,7 +548,7 @@ def test_accept_pays_the_worker_and_shows_the_split(people: dict[str, User]) -> 
     # 33,000 gross − 6,000 platform fee (20%) = 27,000; no withholding in these terms
     assert wallet_account(user_id=people["worker"].pk, currency="JPY").balance == 27_000
     html = as_user(people["worker"]).get(detail_url(contract)).content.decode()
-    assert "27,000円" in html and "6,000円" in html
+    assert "¥27,000" in html and "¥6,000" in html
     assert reverse("payments:wallet") in html
 
 

@@ -16,12 +16,14 @@ class Case:
     id: str
     text: str
     verdict: str
+    # the kind of disguise a case was written for ("service_id", "email_form", ...); most have none
+    category: str = ""
 
 
 def _read(name: str) -> list[Case]:
     with (CASES / f"{name}.jsonl").open(encoding="utf-8") as handle:
         return [
-            Case(row["id"], row["text"], row["verdict"])
+            Case(row["id"], row["text"], row["verdict"], row.get("category", ""))
             for row in (json.loads(line) for line in handle if line.strip())
         ]
 
@@ -34,6 +36,23 @@ def single_cases() -> list[Case]:
 def heldout_cases() -> list[Case]:
     """Cases written apart from the detectors and never tuned on: scored, not asserted."""
     return _read("heldout")
+
+
+def disguise_cases() -> list[Case]:
+    """A second held-out set: disguises by category and near misses, written before the detectors
+    for those categories were tuned and never tuned on; scored, not asserted."""
+    return _read("heldout_disguises")
+
+
+def recall_by_category(scores: Scores, cases: list[Case]) -> dict[str, tuple[int, int]]:
+    """For each category, how many of its cases got their verdict, of how many."""
+    verdicts = {case_id: predicted for case_id, _expected, predicted in scores.pairs}
+    counts: dict[str, tuple[int, int]] = {}
+    for case in cases:
+        if case.category:
+            right, total = counts.get(case.category, (0, 0))
+            counts[case.category] = (right + (verdicts[case.id] == case.verdict), total + 1)
+    return counts
 
 
 def conversations() -> Iterator[dict[str, object]]:

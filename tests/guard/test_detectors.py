@@ -182,3 +182,63 @@ def test_closing_up_spaces_leaves_ordinary_text_alone() -> None:
     assert scan("No spaces in file names please: final v2 cover art").verdict == "clean"
     assert scan("スペースは詰めてください。見出しの後に1行あけます").verdict == "clean"
     assert scan("LINE: no spaces between words please").verdict == "clean"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a service in any script or by its nickname, then an ID that looks like one
+        ("ｲﾝｽﾀ ｙｕｉ＿ｃａｆｅ３", "instagram"),
+        ("らいん（ｋａｚｕ＿０１）", "line"),
+        ("チャワクのID：ｈｉｒｏ＿ｗｅｂ", "chatwork"),
+        ("ツイッタ垢 mame_art", "x"),
+        ("リンクトインは ayumi-kato-7 です", "social_handle"),
+        ("Gメール：ｎａｏ．ｋ．１９９９", "email"),
+        # e-mail with its separators restored
+        ("ken.w@gmail までどうぞ", "email"),
+        ("ken.w ＠ ｙａｈｏｏ", "email"),
+        ("ken_w ♠ outlook.com（♠→@）", "email"),
+        ("ken.w ^ gmail.com (^ is @)", "email"),
+        # a domain with spaced dots beside a pointer to its site or form
+        ("kumo-office . jp のお問い合わせフォームから", "website"),
+        ("kumo-office ・ co ・ jp のサイトへ", "website"),
+        # a search for a named person
+        ("Facebookで「森川 翔」と検索して友達申請してください", "facebook"),
+        ("インスタで 森川しょう って検索してDMください", "instagram"),
+        ("search for Sho Morikawa on LinkedIn and message me", "social_handle"),
+        ("本名（森川翔）でフェイスブック検索してくれたら出ます、私です", "facebook"),
+        # numbers abroad, with a '+' or a phone word, and North American ones by their form
+        ("+44 7700 900 321 is my mobile", "phone"),
+        ("ring me on 07911 654321", "phone"),
+        ("Handy: 0160 1234567", "phone"),
+        ("212-555-0142 までお電話ください", "phone"),
+        ("1-800-555-0142", "phone"),
+    ],
+)
+def test_disguised_contacts(text: str, kind: str) -> None:
+    assert kind in kinds(text), scan(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order number is 0312345678",
+        "order no. is 0312345678",
+        "注文番号は：0312345678",
+        "請求書番号 0456789012 をご確認ください",
+        "参考: https://www.bbc.co.uk/news/business-123 と https://www.nikkei.com/article/ABC/",
+        "出典は reuters.com と nhk.or.jp です",
+        "インスタで #北欧インテリア と検索すると参考になります",
+        "Facebookで検索して出てきた広告を参考にしたいです",
+        "I looked up Marie Curie on Wikipedia",
+        "Please keep the contact form minimal: name, email, message. No phone field.",
+        "バージョン 3 . 2 . 1 の問い合わせフォーム",
+        "report . pdf をフォームから送りました",
+        "インスタ 1080x1080 の画像を5枚",
+        "LINE v2 対応のボット",
+        "The total is $1,555.00 (555-0100 is the room)",
+    ],
+)
+def test_business_talk_near_the_disguises(text: str) -> None:
+    # no contact detail (a request to move elsewhere is the solicitation rules' to judge)
+    assert scan(text).verdict != "contact", scan(text)

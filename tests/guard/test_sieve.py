@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.guard.devset import CASES, heldout_cases, single_cases
+from tests.guard.devset import CASES, disguise_cases, heldout_cases, single_cases
 from tsunagu.guard import ConversationScanner, scan, scan_with_context
 from tsunagu.guard.normalise import normalise
 from tsunagu.guard.sieve import LONGEST, SIEVE, Sieve, python_to_re2, re2
@@ -22,7 +22,7 @@ def _without_sieve(text: str) -> object:
 
 
 def _texts() -> list[str]:
-    texts = [case.text for case in single_cases() + heldout_cases()]
+    texts = [case.text for case in single_cases() + heldout_cases() + disguise_cases()]
     with (CASES / "conversations.jsonl").open(encoding="utf-8") as handle:
         for line in handle:
             texts += [message["text"] for message in json.loads(line)["messages"]]

@@ -105,13 +105,13 @@ def test_the_gap_with_matching_jobs_is_in_the_mail_and_on_the_page_once(worker: 
 
     assert income_weekly_send(now=NOW) == 1
     email = OutgoingEmail.objects.get(to=worker.email)
-    assert "今月の目標まであと32,000円" in email.body
-    assert "目標まであと32,000円" in email.subject
+    assert "今月の目標まであと¥32,000" in email.body
+    assert "目標まであと¥32,000" in email.subject
     assert "ゲームのローカライズ" in email.body
     assert reverse("jobs:detail", args=[job.pk]) in email.body
     assert reverse("jobs:detail", args=[job.pk]) in email.html_body
     note = Notification.objects.get(user=worker, kind="income.gap")
-    assert "32,000円" in note.message and note.url == reverse("income:dashboard")
+    assert "¥32,000" in note.message and note.url == reverse("income:dashboard")
     # the in-app notice sends no e-mail of its own: the weekly e-mail is the only one
     assert OutgoingEmail.objects.filter(to=worker.email).count() == 1
     assert WeeklySummary.objects.get(worker=worker).gap == 32_000
@@ -139,7 +139,7 @@ def test_a_target_alone_is_enough_to_be_told_the_gap() -> None:
     IncomeTarget.objects.create(user=newcomer, monthly_amount=100_000)
     assert income_weekly_send(now=NOW) == 1
     email = OutgoingEmail.objects.get(to=newcomer.email)
-    assert "今月の目標まであと100,000円" in email.body
+    assert "今月の目標まであと¥100,000" in email.body
 
 
 def test_sent_through_the_outbox_with_the_image_inline(worker: User, settings: object) -> None:

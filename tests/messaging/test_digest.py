@@ -13,7 +13,7 @@ from tests.messaging.conftest import Cast
 from tests.support.mail import DOWN, MEMORY
 from tsunagu.messaging.digest import QUIET_MINUTES, digest_send
 from tsunagu.messaging.models import Room, RoomMember
-from tsunagu.messaging.services import message_send
+from tsunagu.messaging.services import message_delete, message_edit, message_send, room_mark_read
 from tsunagu.notifications.models import EmailStatus, OutgoingEmail
 from tsunagu.notifications.services import email_deliver
 
@@ -61,3 +61,23 @@ def test_a_failing_mail_server_keeps_the_digest_for_a_later_attempt(
     OutgoingEmail.objects.update(next_attempt_at=timezone.now())
     assert email_deliver(email_id=email.pk) == "sent"
     assert [m.to for m in mail.outbox] == [[cast.worker.email]]
+
+
+def test_edits_and_deletions_are_not_announced_as_unread(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    first = message_send(room=cast.inquiry, sender=cast.client, body="見積もりをお送りします")
+    second = message_send(room=cast.inquiry, sender=cast.client, body="追加の資料です")
+    room_mark_read(room=cast.inquiry, user=cast.worker, seq=second.seq)
+    message_edit(message=first, by=cast.client, body="見積もりを改めてお送りします")
+    message_delete(message=second, by=cast.client)
+    # the room moved on by two entries, but the worker has nothing new to read
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digest_send(now=later()) == 0
+    assert mail.outbox == []
+    message_send(room=cast.inquiry, sender=cast.client, body="ご確認ください")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digest_send(now=later()) == 1
+    (sent,) = mail.outbox
+    # one unread message, not the four entries since the marker
+    assert f"{cast.inquiry.title}：未読 1 件" in sent.body

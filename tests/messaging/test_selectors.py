@@ -98,8 +98,9 @@ def test_room_list_unread_preview_and_total(cast: Cast, group: Group) -> None:
     message_delete(message=gone, by=cast.client)
     rows = selectors.rooms_for_user(user=cast.worker)
     assert len(rows) == 1
-    assert rows[0].unread == 2 and rows[0].preview_deleted and rows[0].preview == ""
-    assert selectors.unread_total(user_id=cast.worker.pk) == 2
+    # the deleted message leaves nothing to read: one unread, not two
+    assert rows[0].unread == 1 and rows[0].preview_deleted and rows[0].preview == ""
+    assert selectors.unread_total(user_id=cast.worker.pk) == 1
     cast.inquiry.refresh_from_db()
     room_mark_read(room=cast.inquiry, user=cast.worker, seq=3)
     assert selectors.unread_total(user_id=cast.worker.pk) == 0
@@ -129,3 +130,29 @@ def test_highlight_escapes_and_merges_overlapping_spans() -> None:
         '&lt;i&gt;<mark class="guard-mark">090-1234-5678</mark>&lt;/i&gt;'
     )
     assert str(highlight("abc", [{"start": 5, "end": 9}])) == "abc"
+
+
+def test_edits_and_deletions_are_not_unread(cast: Cast, group: Group) -> None:
+    first = message_send(room=cast.inquiry, sender=cast.client, body="一")
+    second = message_send(room=cast.inquiry, sender=cast.client, body="二")
+    room_mark_read(room=cast.inquiry, user=cast.worker, seq=second.seq)
+    assert selectors.unread_total(user_id=cast.worker.pk) == 0
+    # the client edits one message already read and deletes the other: entries of the room,
+    # nothing new to read
+    message_edit(message=first, by=cast.client, body="一（直し）")
+    message_delete(message=second, by=cast.client)
+    (row,) = selectors.rooms_for_user(user=cast.worker)
+    assert row.unread == 0
+    assert selectors.unread_total(user_id=cast.worker.pk) == 0
+    member = cast.inquiry.members.get(user=cast.worker)
+    assert selectors.unread_counts(members=[member]) == {member.pk: 0}
+    # a new message counts once, even after it is edited twice
+    third = message_send(room=cast.inquiry, sender=cast.client, body="三")
+    message_edit(message=third, by=cast.client, body="三'")
+    message_edit(message=third, by=cast.client, body="三''")
+    assert selectors.rooms_for_user(user=cast.worker)[0].unread == 1
+    assert selectors.unread_total(user_id=cast.worker.pk) == 1
+    assert selectors.unread_counts(members=[member]) == {member.pk: 1}
+    # the sender's own messages and changes are never unread for them
+    assert selectors.unread_total(user_id=cast.client.pk) == 0
+    assert selectors.unread_total(user_id=group.bob.pk) == 0

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 
 from tests.accounts.factories import UserFactory
 from tests.contracts.factories import give_balance, offer
+from tests.messaging.conftest import person
 from tsunagu.contracts.services import milestone_fund_from_wallet
 from tsunagu.messaging.errors import ContactBlocked, MessagingError
 from tsunagu.messaging.evidence import verify_bundle
@@ -255,3 +256,24 @@ def test_only_the_assignee_creator_or_client_can_tick_a_task() -> None:
         task_set_done(task=task, by=writer_b, done=True)
     assert exc.value.code == "not_task_owner"
     assert task_set_done(task=task, by=writer_a, done=True).done_at is not None
+
+
+def test_mentions_find_display_names_with_spaces(db: None) -> None:
+    client = person("発注者")
+    taro = person("Taro Yamada")
+    short = person("Taro")
+    hanako = person("山田 花子")
+    room = group_room_create(client=client, title="チーム", workers=[taro, short, hanako])
+    message = message_send(
+        room=room, sender=client, body="@Taro Yamada さん、@山田 花子さん、確認お願いします"
+    )
+    # the longest name the text goes on with: "@Taro Yamada" is not "@Taro"
+    assert set(message.mentions.all()) == {taro, hanako}
+    assert set(message_send(room=room, sender=client, body="@Taro よろしく").mentions.all()) == {
+        short
+    }
+    # a name must end where a word ends, and a stranger or the sender is never mentioned
+    outsider = person("Outsider")
+    for body in ("@Tarou 違う人", "@Outsider", "@発注者", "mail taro@Taro Yamada"):
+        assert not message_send(room=room, sender=client, body=body).mentions.exists(), body
+    assert not outsider.mentioned_in.exists()

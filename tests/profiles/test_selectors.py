@@ -48,7 +48,7 @@ def test_a_client_is_not_asked_for_a_rate_or_portfolio() -> None:
 
 
 def test_money_is_written_for_the_readers_language() -> None:
-    assert format_money(3000, "JPY", language="ja") == "3,000円"
+    assert format_money(3000, "JPY", language="ja") == "¥3,000"
     assert format_money(3000, "JPY", language="en") == "¥3,000"
     assert format_money(1250, "USD", language="en") == "$12.50"
     assert format_money(650000, "EUR", language="ja") == "€6,500.00"
@@ -56,7 +56,7 @@ def test_money_is_written_for_the_readers_language() -> None:
         assert format_hourly_rate(None, "JPY") == "Rate on request"
         assert format_hourly_rate(1250, "USD") == "$12.50 / hour"
     with translation.override("ja"):
-        assert format_hourly_rate(3000, "JPY") == "3,000円 / 時間"
+        assert format_hourly_rate(3000, "JPY") == "¥3,000 / 時間"
 
 
 def test_time_view_converts_the_workers_hours_into_the_viewers_zone() -> None:

@@ -43,7 +43,7 @@ def test_public_profile_shows_what_the_worker_wrote(client: Client) -> None:
     assert "Hana" in html and "日英翻訳" in html
     assert "<strong>Ten years</strong>" in html
     assert "翻訳" in html and "#remote" in html
-    assert "3,000円" in html
+    assert "¥3,000" in html
     assert 'href="https://example.com/hana" rel="nofollow' in html
     assert 'data-level="email"' in html  # verified e-mail badge
     assert "山田" not in html  # real name hidden unless chosen
@@ -61,7 +61,7 @@ def test_profile_page_in_japanese_and_in_english(client: Client) -> None:
     url = reverse("profiles:detail", args=[profile.pk])
     ja = page(client, url)
     assert '<html lang="ja">' in ja
-    assert "時給" in ja and "3,000円 / 時間" in ja and "英語" in ja
+    assert "時給" in ja and "¥3,000 / 時間" in ja and "英語" in ja
     client.cookies["tsunagu_language"] = "en"
     en = page(client, url)
     assert '<html lang="en">' in en

@@ -16,6 +16,7 @@ from fpdf.fonts import FontFace
 
 from tsunagu.billing.models import Invoice, InvoiceKind
 from tsunagu.billing.selectors import AnnualTotals, Figures, WithholdingStatement
+from tsunagu.core.money import format_yen
 
 FONT = "NotoSansCJKjp"
 
@@ -25,7 +26,7 @@ class PdfFontMissing(RuntimeError):
 
 
 def yen(amount: int) -> str:
-    return f"¥{amount:,}"
+    return format_yen(amount)
 
 
 # --- CSV ------------------------------------------------------------------------------------

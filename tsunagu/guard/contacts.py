@@ -54,6 +54,7 @@ _TLDS = _words(
     "moe net email cloud team inc ltd llc company agency media news top vip red nagoya osaka "
     "yokohama kyoto okinawa"
 )
+TLDS = _TLDS  # read by pointers.py
 # Top-level domains that also name files (index.html is no link): bare names need these not to be
 # the last label, unless the host is a known service.
 _BARE_TLDS = _TLDS - _words("ai la so gd gl am fm ws cc app one name me pro")
@@ -105,6 +106,27 @@ _SERVICE_HOSTS: dict[str, str] = {
     "linktr.ee": "website",
     "lit.link": "website",
 }
+# News and reference sites: a link to an article is a source, not a way to reach the writer.
+_NEWS_AND_REFERENCE = (
+    # Japanese news
+    "nhk.or.jp nikkei.com asahi.com mainichi.jp yomiuri.co.jp sankei.com jiji.com kyodonews.jp "
+    "kyodonews.net tokyo-np.co.jp nikkansports.com sponichi.co.jp itmedia.co.jp impress.co.jp "
+    "watch.impress.co.jp ascii.jp gigazine.net nikkeibp.co.jp xtech.nikkei.com toyokeizai.net "
+    "diamond.jp president.jp businessinsider.jp japantimes.co.jp news.yahoo.co.jp "
+    "newspicks.com bunshun.jp huffingtonpost.jp j-cast.com news.livedoor.com fnn.jp tbs.co.jp "
+    "ntv.co.jp tv-asahi.co.jp fujitv.co.jp tv-tokyo.co.jp techcrunch.com cnet.com zdnet.com "
+    # international news
+    "bbc.com bbc.co.uk cnn.com reuters.com apnews.com nytimes.com washingtonpost.com wsj.com "
+    "theguardian.com ft.com bloomberg.com economist.com forbes.com time.com npr.org "
+    "aljazeera.com dw.com lemonde.fr spiegel.de elpais.com nikkei.asia scmp.com "
+    "theverge.com wired.com arstechnica.com engadget.com news.ycombinator.com "
+    "businessinsider.com cnbc.com axios.com politico.com usatoday.com latimes.com "
+    # reference
+    "wikimedia.org wiktionary.org britannica.com weblio.jp kotobank.jp goo.ne.jp "
+    "jstage.jst.go.jp cinii.ac.jp arxiv.org doi.org nature.com science.org "
+    "merriam-webster.com cambridge.org oxforddictionaries.com dictionary.com "
+    "developer.mozilla.org w3schools.com"
+)
 # Reference sites and big brands whose links are ordinary business talk.
 _ALLOWED_HOSTS = _words(
     "wikipedia.org python.org djangoproject.com mozilla.org w3.org github.com gitlab.com "
@@ -118,6 +140,8 @@ _ALLOWED_HOSTS = _words(
     "typescriptlang.org rust-lang.org golang.org go.dev openai.com anthropic.com "
     "docs.google.com drive.google.com sheets.google.com slides.google.com "
     + " ".join(host for market in MARKETPLACES for host in market.hosts)
+    + " "
+    + _NEWS_AND_REFERENCE
 )
 
 
@@ -223,8 +247,8 @@ def find_emails(view: View) -> list[Hit]:
         for index in range(1, len(labels)):
             if labels[index][0] in _TLDS:
                 best = index
-        if best < 0 and not (provider and symbol != "@"):
-            continue
+        if best < 0 and not provider:
+            continue  # "name@gmail" is an address with its ending left for the reader to add
         end = labels[best][1] if best >= 0 else labels[0][1]
         domain = ".".join(label for label, _end, _w in labels[: max(best, 0) + 1])
         if not plain and not provider:
@@ -347,9 +371,10 @@ class _KindOfName(dict[str, str]):
 _KIND_OF_NAME = _KindOfName()
 
 
-def _service_names(
+def service_names(
     text: str, start: int = 0, end: int | None = None
 ) -> list[tuple[str, re.Match[str]]]:
+    """The services named in ``text``, each with its kind (see find_service_ids)."""
     found: list[tuple[str, re.Match[str]]] = []
     for match in _SERVICE_NAMES.finditer(text, start, len(text) if end is None else end):
         begin = match.start()
@@ -377,7 +402,7 @@ _ID = r"(?P<id>live:[a-z0-9._\-:]{3,40}|wxid_[a-z0-9_]{4,30}|[a-z0-9][a-z0-9._\-
 _ID_AFTER = re.compile(
     kana_pattern(
         r"\s{0,2}[(（]?\s{0,2}(?:の|で|も)?\s{0,2}"
-        r"(?P<marker>id|アカウント名?|account|ユーザー名|ユーザーネーム|ユーザid|username|user\s?name|"
+        r"(?P<marker>id|アカウント名?|垢|account|ユーザー名|ユーザーネーム|ユーザid|username|user\s?name|"
         r"user\s?id|handle|ハンドル|名前|name|名|号|検索)?"
         r"\s{0,2}(?P<sep>は|:|：|→|->|=|＝|is|です|⇒|👉|＞|>|、|,|as(?=\s))?\s{0,2}(?:こちら|here)?\s{0,2}[:：]?\s{0,2}"
         r"[「『\"']?(?:(?P<at>@)\s?)?"
@@ -422,6 +447,17 @@ def _id_like(word: str) -> bool:
     return any(ch.isdigit() or ch in "._" for ch in word)
 
 
+def _bare_id(word: str) -> bool:
+    """A word that reads as an ID with nothing to say so: it starts with a letter, has two at
+    least, and an underscore or a digit ("sora_photo2", "ryu_dev88"; not "1080x1080", "v2")."""
+    return (
+        word[0].isalpha()
+        and sum(ch.isalpha() for ch in word) >= 2
+        and any(ch.isdigit() or ch == "_" for ch in word)
+        and word.rstrip("._-") not in _NOT_ID
+    )
+
+
 def _loose(found: re.Match[str]) -> bool:
     """An ID tied to its service by a comma, "as" or a bare "account": it may be a plain word."""
     groups = found.groupdict()
@@ -443,7 +479,7 @@ def find_service_ids(view: View) -> list[Hit]:
     hits: list[Hit] = []
     if view.marks is not None and _SERVICE_MARK not in view.marks:
         return hits
-    for kind, name in _service_names(text):
+    for kind, name in service_names(text):
         if inside_katakana_word(view, name.start()):
             continue  # "オンラインID": the end of a longer katakana word
         after = _ID_AFTER.match(text, name.end())
@@ -453,6 +489,9 @@ def find_service_ids(view: View) -> list[Hit]:
         if after is not None and explicit and _loose(after) and not _id_like(after.group("id")):
             # "add me on discord, username is …": the word after the comma is no ID; look on
             explicit = False
+        if after is not None and not explicit and _bare_id(after.group("id")):
+            # "インスタ（hina_draws）", "ｲﾝｽﾀ sora_photo2": right after the name, an ID by its look
+            explicit = True
         if after is None or not explicit:
             after = _ID_NEARBY.search(text, name.end(), min(len(text), name.end() + 60))
         if after is None:
@@ -481,7 +520,12 @@ def find_service_ids(view: View) -> list[Hit]:
             original = view.original[slice(*view.span(name.start(), name.end()))]
             # _ID_NEARBY has no "at" group
             at = after.groupdict().get("at")
-            if original == word and not (at or "id" in after.group()):
+            # an Instagram or Telegram ID looks like one on its own; "line: 42" in a log does not
+            if (
+                original == word
+                and not (at or "id" in after.group())
+                and (word in ("line", "slack") or not _bare_id(identifier))
+            ):
                 continue
             lettered = any(ch.isalpha() for ch in identifier)
             if not lettered and not ("id" in after.group() or at):
@@ -586,7 +630,7 @@ def find_handles(view: View) -> list[Hit]:
         window = text[max(0, match.start() - 30) : match.end() + 25]
         kind = None
         # the service may be named earlier in the message: "X（旧Twitter）で告知してるので…@name"
-        for service, _name in _service_names(text[max(0, match.start() - 80) : match.end() + 25]):
+        for service, _name in service_names(text[max(0, match.start() - 80) : match.end() + 25]):
             kind = service
             break
         if kind is None and _HANDLE_CUE.search(window) is None:

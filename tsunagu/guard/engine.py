@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable, Sequence
 
-from . import phones, solicitation
+from . import phones, pointers, solicitation
 from .contacts import DETECTORS_BY_MARK, find_contacts
 from .findings import CONTACT_KINDS, Finding, Hit, ScanResult, verdict_of
 from .model import find_learned_solicitation
@@ -36,13 +36,18 @@ _JOIN = "\n"
 _GLUE = (".", "@", "．", "＠")
 
 
-_DETECTORS_BY_MARK = (*DETECTORS_BY_MARK, (phones.MARK, find_phones))
+_DETECTORS_BY_MARK = (*DETECTORS_BY_MARK, *pointers.DETECTORS_BY_MARK, (phones.MARK, find_phones))
 
 
 def _hits(view: View) -> list[Hit]:
     marks = view.marks
     if marks is None:
-        return [*find_contacts(view), *find_phones(view), *find_solicitation(view)]
+        return [
+            *find_contacts(view),
+            *(hit for _mark, detector in pointers.DETECTORS_BY_MARK for hit in detector(view)),
+            *find_phones(view),
+            *find_solicitation(view),
+        ]
     hits: list[Hit] = []
     if marks:
         for mark, detector in _DETECTORS_BY_MARK:

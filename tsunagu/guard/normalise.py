@@ -282,8 +282,10 @@ _SUBSTITUTION = re.compile(
     kana_pattern(
         r"([^\w\s@.()\[\]「」『』\"'、。]{1,3})\s*[」』\"']?\s*(?:を|は|→|->|=|は半角の|を半角の)\s*[「『\"']?\s*"
         r"(@|\.|あっとまーく|ドット)\s*[」』\"']?\s*(?:に|へ)?\s*"
-        r"(?:変|替|かえ|換|置|直|読|して|修正)"
+        r"(?:変|替|かえ|換|置|直|読|して|修正|\))"
         r"|replace\s+[\"']?([^\w\s@.]{1,3})[\"']?\s+(?:with|by)\s+[\"']?(@|\.|at|dot)\b"
+        # "(& is @)", "(the ! is an @)", "（♡→@）": the instruction in brackets, without a verb
+        r"|\((?:the\s)?([^\w\s@.()]{1,3})\s*(?:is\s(?:an?\s)?|means\s|→|->|=|を|は)\s*(@|\.)\s*(?:に|へ)?\)"
     )
 )
 
@@ -291,7 +293,7 @@ _SUBSTITUTION = re.compile(
 # What every match of _SUBSTITUTION holds: the target and the verb after it, or "replace".
 _SUBSTITUTION_GATE = re.compile(
     kana_pattern(
-        r"(?:@|\.|あっとまーく|ドット)\s*[」』\"']?\s*(?:に|へ)?\s*(?:変|替|かえ|換|置|直|読|して|修正)"
+        r"(?:@|\.|あっとまーく|ドット)\s*[」』\"']?\s*(?:に|へ)?\s*(?:変|替|かえ|換|置|直|読|して|修正|\))"
     )
 )
 
@@ -306,8 +308,8 @@ def _constant(value: str) -> Callable[[re.Match[str]], str]:
 def _apply_substitutions(view: View) -> View:
     pairs: list[tuple[str, str]] = []
     for match in _SUBSTITUTION.finditer(view.text):
-        symbol = match.group(1) or match.group(3)
-        target = match.group(2) or match.group(4)
+        symbol = match.group(1) or match.group(3) or match.group(5)
+        target = match.group(2) or match.group(4) or match.group(6)
         pairs.append((symbol, "." if target in (".", "どっと", "dot") else "@"))
     for symbol, target in pairs:
         # the instruction itself keeps its symbol: only replace where it sits between letters

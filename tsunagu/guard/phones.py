@@ -126,13 +126,17 @@ _NOT_PHONE = re.compile(
         r"(?:注文|受注|発注|オーダー|order|伝票|請求書|invoice|管理|会員|品番|型番|商品|製品|"
         r"シリアル|serial|sku|jan|isbn|ロット|lot|口座|登録|案件|契約|チケット|ticket|追跡|"
         r"tracking|荷物|問い?合わ?せ番号|id|no\.?|#|コード|code|ref)"
-        r"[^0-9\n]{0,8}$"
+        # "order number is 0312345678", "注文番号は：": the label, then words that only point at it
+        r"[^0-9\n]{0,8}(?:(?:number|num|no\.?|番号|is|は|:|：|#)\s?){0,3}$"
     )
 )
 _PHONE_WORD = re.compile(
     kana_pattern(
         r"tel|phone|call|text me|sms|whatsapp|mobile|cell|fax|my number|電話|でんわ|携帯|ケータイ|けいたい|"
-        r"ショートメ|☎|📞|ワッツアップ|ライン|line|signal|viber|telegram"
+        r"ショートメ|☎|📞|ワッツアップ|ライン|line|signal|viber|telegram|"
+        # the same in other languages, and ways to say "call me"
+        r"ring me|reach me|handy|telefon|teléfono|téléphone|numero|número|mob:|連絡先|"
+        r"전화|핸드폰|手机|電話號碼"
     )
 )
 _GATE_WORDS = re.compile(kana_pattern("ぜろ|れい|まる|zero|plus|プラス|") + _PHONE_WORD.pattern)
@@ -154,6 +158,8 @@ _TEN = "[十拾]"
 # "+" written out: "plus six three, nine one seven …"
 _PLUS_WORD = kana_pattern(r"plus\s|プラス\s?")
 _PLUS_WORDS_END = re.compile(kana_pattern(r"(?<![a-z])(?:plus|プラス)[\s(]*$"))
+# A North American number written as one: "212-555-0187", "212.555.0187", "1-800-555-0199"
+_NANP_FORM = re.compile(r"(?:1[-. ])?[2-9][0-9]{2}([-.])[2-9][0-9]{2}\1[0-9]{4}")
 MARK = _MARK = SIEVE.mark(
     "phone",
     re.compile(
@@ -161,6 +167,7 @@ MARK = _MARK = SIEVE.mark(
         rf"|(?:{_PHONE_WORD.pattern})(?:.|\n){{0,30}}{_UNIT}{_CHAIN}"
         rf"|(?:{_UNIT}{_LINK}){{3,}}{_TEN}|{_TEN}(?:{_LINK}{_UNIT}){{3,}}"
         rf"|{_UNIT}{_LINK}{_TEN}(?:{_LINK}{_UNIT}){{2,}}|(?:{_UNIT}{_LINK}){{2,}}{_TEN}{_LINK}{_UNIT}"
+        r"|[2-9][0-9]{2}[-.][2-9][0-9]{2}[-.][0-9]{4}"  # _NANP_FORM without its back-reference
     ),
 )
 
@@ -273,6 +280,16 @@ def _is_north_american(digits: str) -> bool:
         return False
 
 
+def _nanp_form(text: str, groups: list[_Group]) -> bool:
+    """Whether the groups are written as a North American number ("212-555-0187")."""
+    if len(groups) not in (3, 4) or any(g.script != "d" for g in groups):
+        return False
+    start, end = groups[0].start, groups[-1].end
+    return _NANP_FORM.fullmatch(text, start, end) is not None and not (
+        text[start - 1 : start].isalnum() or text[end : end + 1].isalnum()
+    )
+
+
 def _looks_like_list(groups: list[_Group]) -> bool:
     """ "01 02 03 04 05" is a list of small numbers, not a phone number."""
     return len(groups) >= 4 and all(len(g.digits) == 2 for g in groups)
@@ -314,9 +331,14 @@ def _check(text: str, groups: list[_Group], info: _Start) -> bool:
         return False
     if _looks_like_list(groups):
         return False
-    if info.plus or (digits.startswith("00") and not digits.startswith("000")):
-        return _is_international(digits if info.plus else digits[2:], context=info.context)
+    if info.plus:
+        # a "+" says as much as a phone word: a number possible in the country it names
+        return _is_international(digits, context=True)
+    if digits.startswith("00") and not digits.startswith("000"):
+        return _is_international(digits[2:], context=info.context)
     if _is_domestic(digits):
+        return True
+    if _nanp_form(text, groups) and _is_north_american(digits):
         return True
     if info.context and digits[0] == "0" and digits[1] != "0" and 10 <= len(digits) <= 12:
         return True  # right after a phone word, a Japanese number with a digit too many
@@ -350,6 +372,7 @@ def find_phones(view: View) -> list[Hit]:
                 info is not None
                 and not info.blocked
                 and not (info.plus or info.context or info.paren or first.digits[0] == "0")
+                and _NANP_FORM.match(text, first.start) is None
             ):
                 info = None
             if info is not None and not info.blocked:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tsunagu.core.links import site_url
 from tsunagu.core.periodic import periodic
 from tsunagu.messaging.models import RoomMember
+from tsunagu.messaging.selectors import unread_counts
 from tsunagu.notifications.services import email_queue
 
 QUIET_MINUTES = 15
@@ -49,12 +50,14 @@ def digest_send(*, now: datetime.datetime | None = None) -> int:
                     last_emailed_seq=m.room.last_seq
                 )
             ]
+            # edits, deletions and one's own messages move the room on but leave nothing to read
+            unread = unread_counts(members=claimed)
+            claimed = [m for m in claimed if unread.get(m.pk)]
             if not claimed:
                 continue
             with translation.override(user.language or settings.LANGUAGE_CODE):
                 lines = [
-                    _("%(room)s: %(count)s unread")
-                    % {"room": m.room.title, "count": m.room.last_seq - m.last_read_seq}
+                    _("%(room)s: %(count)s unread") % {"room": m.room.title, "count": unread[m.pk]}
                     + f"\n  {site_url(reverse('messaging:room', args=[m.room_id]))}"
                     for m in claimed
                 ]

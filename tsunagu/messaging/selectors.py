@@ -12,7 +12,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -100,12 +110,24 @@ class RoomRow:
         return self.member.removed_at is not None
 
 
-def _unread_subquery(user: User) -> Subquery:
+def _unread(messages: QuerySet[Message], *, user_id: int | OuterRef) -> QuerySet[Message]:
+    """What counts as unread among ``messages`` past the read marker: messages from others that
+    are still there. An edit or a deletion is an entry of its own (``kind``), never a message to
+    read, and a message deleted before it was read leaves nothing to read."""
+    return (
+        messages.filter(kind=EntryKind.MESSAGE)
+        .exclude(Q(sender_id=user_id))
+        .exclude(Exists(Message.objects.filter(target=OuterRef("pk"), kind=EntryKind.DELETE)))
+    )
+
+
+def _unread_subquery() -> Subquery:
+    """The unread count of the room member in the outer query."""
     return Subquery(
-        Message.objects.filter(
-            room=OuterRef("room"), kind=EntryKind.MESSAGE, seq__gt=OuterRef("last_read_seq")
+        _unread(
+            Message.objects.filter(room=OuterRef("room"), seq__gt=OuterRef("last_read_seq")),
+            user_id=OuterRef("user_id"),
         )
-        .exclude(sender=user)
         .order_by()
         .values("room")
         .annotate(n=Count("pk"))
@@ -133,7 +155,7 @@ def rooms_for_user(*, user: User) -> list[RoomRow]:
         .select_related("room")
         .annotate(
             visible_seq=visible,
-            unread_count=Coalesce(_unread_subquery(user), 0),
+            unread_count=Coalesce(_unread_subquery(), 0),
             last_message_id=last_message,
         )
         .order_by(F("room__last_message_at").desc(nulls_last=True), "-room_id")
@@ -168,15 +190,24 @@ def rooms_for_user(*, user: User) -> list[RoomRow]:
 
 def unread_total(*, user_id: int) -> int:
     """Messages from others the user has not read, over all rooms they are still in (1 query)."""
-    return (
+    return _unread(
         Message.objects.filter(
-            kind=EntryKind.MESSAGE,
             room__members__user_id=user_id,
             room__members__removed_at__isnull=True,
             seq__gt=F("room__members__last_read_seq"),
-        )
-        .exclude(sender_id=user_id)
-        .count()
+        ),
+        user_id=user_id,
+    ).count()
+
+
+def unread_counts(*, members: Sequence[RoomMember]) -> dict[int, int]:
+    """For each of ``members`` (by its id), the messages it has not read (1 query)."""
+    if not members:
+        return {}
+    return dict(
+        RoomMember.objects.filter(pk__in=[m.pk for m in members])
+        .annotate(n=Coalesce(_unread_subquery(), 0))
+        .values_list("pk", "n")
     )
 
 
@@ -588,5 +619,6 @@ __all__ = [
     "staff_record",
     "task_for_member",
     "tasks_for_user",
+    "unread_counts",
     "unread_total",
 ]

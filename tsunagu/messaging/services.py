@@ -50,7 +50,7 @@ MAX_FILES = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024
 ATTACHMENT_KINDS = {"png", "jpeg", "gif", "webp", "pdf", "zip", "text"}
 GUARD_HISTORY = 4
-_MENTION = re.compile(r"@([^\s@]{1,50})")
+_MENTION_AT = re.compile(r"(?<![A-Za-z0-9_.])[@＠]")
 
 __all__ = [
     "ContactBlocked",
@@ -417,15 +417,42 @@ def message_send(
 
 
 def _mentions(room: Room, sender: User, body: str) -> list[User]:
-    names = set(_MENTION.findall(body))
-    if not names:
+    """The members named after an "@" in ``body``: "@Taro Yamada" names "Taro Yamada".
+
+    A display name may hold spaces, so each "@" is matched against the members' names rather
+    than cut at the first space; the longest name that the text goes on with wins ("@Taro
+    Yamada" is not "@Taro" when both are members), and the name must end where a word ends.
+    """
+    if "@" not in body:
         return []
-    members = (
+    members = list(
         User.objects.filter(room_memberships__room=room, room_memberships__removed_at__isnull=True)
         .select_related("profile")
         .exclude(pk=sender.pk)
     )
-    return [user for user in members if user.profile.display_name in names]
+    by_name = sorted(
+        ((user.profile.display_name.strip(), user) for user in members),
+        key=lambda pair: len(pair[0]),
+        reverse=True,
+    )
+    mentioned: dict[int, User] = {}
+    for at in _MENTION_AT.finditer(body):
+        start = at.end()
+        for name, user in by_name:
+            end = start + len(name)
+            if (
+                name
+                and body[start:end].casefold() == name.casefold()
+                and not _continues_word(body, end)
+            ):
+                mentioned.setdefault(user.pk, user)
+                break
+    return list(mentioned.values())
+
+
+def _continues_word(body: str, end: int) -> bool:
+    """Whether the character at ``end`` carries on a Latin word or number ("@Tarou" is not "@Taro")."""
+    return end < len(body) and (body[end].isascii() and (body[end].isalnum() or body[end] == "_"))
 
 
 def _current(message: Message) -> tuple[str, bool]:

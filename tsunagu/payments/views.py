@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.accounts.request import signed_in_user
+from tsunagu.core.money import format_yen
 from tsunagu.payments import selectors
 from tsunagu.payments.forms import BankAccountForm, PayoutForm, TopUpForm
 from tsunagu.payments.models import Payment, PaymentKind, PaymentStatus
@@ -193,13 +194,13 @@ def payout(request: HttpRequest) -> HttpResponse:
 
 
 def _after_payment(request: HttpRequest, payment: Payment) -> HttpResponse:
-    amount = f"¥{payment.amount:,}"
+    amount = format_yen(payment.amount)
     if payment.status == PaymentStatus.SUCCEEDED:
         if payment.kind == PaymentKind.PAYOUT:
             messages.success(
                 request,
-                _("¥%(amount)s is on its way to your bank account (fee ¥%(fee)s).")
-                % {"amount": f"{payment.amount:,}", "fee": f"{payment.fee:,}"},
+                _("%(amount)s is on its way to your bank account (fee %(fee)s).")
+                % {"amount": amount, "fee": format_yen(payment.fee)},
             )
         else:
             messages.success(

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tsunagu.core.money import format_yen
 from tsunagu.profiles.rules import minor_to_major
 
 SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€"}
 
 
 def format_money(amount: int, currency: str, *, language: str | None = None) -> str:
-    """``3000 JPY`` → ``3,000円`` in Japanese, ``¥3,000`` in English; ``1250 USD`` → ``$12.50``."""
-    language = (language or get_language() or "ja").split("-")[0]
+    """``3000 JPY`` → ``¥3,000`` (see tsunagu/core/money.py); ``1250 USD`` → ``$12.50``."""
+    if currency == "JPY":
+        return format_yen(amount)
     major = minor_to_major(amount, currency)
     places = max(0, -int(major.as_tuple().exponent))
     number = number_format(major, decimal_pos=places, use_l10n=True, force_grouping=True)
-    if currency == "JPY" and language == "ja":
-        return f"{number}円"
     symbol = SYMBOLS.get(currency)
     return f"{symbol}{number}" if symbol else f"{number} {currency}"
 

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.money import format_yen
+
 NOTE_MAX = 2000
 REWARD_MAX = 1_000_000  # yen
 
@@ -230,4 +232,4 @@ class RewardPayout(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"¥{self.amount:,} ({self.status})"
+        return f"{format_yen(self.amount)} ({self.status})"

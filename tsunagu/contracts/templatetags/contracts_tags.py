@@ -7,17 +7,12 @@ import datetime
 from django import template
 
 from tsunagu.contracts import selectors
-from tsunagu.profiles.money import format_money
+from tsunagu.core.templatetags.money import yen
 
 register = template.Library()
 
 
-@register.filter
-def yen(amount: int | None) -> str:
-    """``33000`` → ``33,000円`` in Japanese, ``¥33,000`` in English."""
-    if amount is None or amount == "":
-        return ""
-    return format_money(int(amount), "JPY")
+register.filter("yen", yen)
 
 
 @register.filter

@@ -120,6 +120,7 @@ SERVICES: tuple[Service, ...] = (
         "chatwork",
         "chat",
         ("chatwork", "チャットワーク", "チャワ", "チャトワ"),
+        ("チャワク",),
         kind="chatwork",
         hosts=("chatwork.com",),
     ),
@@ -166,7 +167,15 @@ SERVICES: tuple[Service, ...] = (
         "x",
         "social",
         ("twitter", "ツイッター"),
-        (r"x\s?\(旧twitter\)", r"x\(twitter\)", "旧twitter", "𝕏", "青い鳥", r"blue\s?bird"),
+        (
+            "ツイッタ",
+            r"x\s?\(旧twitter\)",
+            r"x\(twitter\)",
+            "旧twitter",
+            "𝕏",
+            "青い鳥",
+            r"blue\s?bird",
+        ),
         handles=(("x", r"\s?(?:の|で)?\s?(?:アカウント|account|id|ID|\s?[:：]\s?@|で@)"),),
         kind="x",
         # Threads' links are reported as X's, its IDs as Instagram's (see below)
@@ -222,7 +231,7 @@ SERVICES: tuple[Service, ...] = (
         hosts=("open.kakao.com",),
     ),
     Service("tiktok", "social", ("tiktok", "ティックトック"), kind="tiktok", hosts=("tiktok.com",)),
-    Service("linkedin", "social", ("linkedin", "リンクトイン")),
+    Service("linkedin", "social", ("linkedin", "リンクトイン"), kind="social_handle"),
     Service("dm", "message", ("dm",)),
     Service("mail", "mail", (r"e-?mail", "mail", "メール", "メアド")),
     Service(
@@ -270,7 +279,7 @@ MARKETPLACES: tuple[Marketplace, ...] = (
 )
 
 MAIL_PROVIDERS: tuple[MailProvider, ...] = (
-    MailProvider("gmail", ("gmail", "ジーメール"), channel=True),
+    MailProvider("gmail", ("gmail", "ジーメール", "gメール"), channel=True),
     MailProvider("googlemail", ("googlemail",)),
     MailProvider("yahoo", ("yahoo", "ヤフー")),
     MailProvider("ymail", ("ymail",)),

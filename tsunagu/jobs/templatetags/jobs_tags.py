@@ -3,18 +3,13 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from tsunagu.core.templatetags.money import yen
 from tsunagu.jobs.models import Job, JobKind
-from tsunagu.profiles.money import format_money
 
 register = template.Library()
 
 
-@register.filter
-def yen(amount: int | None) -> str:
-    """``12000`` → ``12,000円`` (Japanese) or ``¥12,000`` (English)."""
-    if amount is None:
-        return ""
-    return format_money(int(amount), "JPY")
+register.filter("yen", yen)
 
 
 @register.filter

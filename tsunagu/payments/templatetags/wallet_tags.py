@@ -1,24 +1,11 @@
-"""Money for the wallet pages: ``¥12,345`` in both languages, with a sign when asked."""
+"""Money for the wallet pages, written as everywhere else (tsunagu/core/money.py)."""
 
 from __future__ import annotations
 
 from django import template
 
+from tsunagu.core.templatetags.money import signed_yen, yen
+
 register = template.Library()
-
-
-@register.filter
-def yen(amount: int | None) -> str:
-    if amount is None:
-        return ""
-    value = int(amount)
-    return f"−¥{-value:,}" if value < 0 else f"¥{value:,}"
-
-
-@register.filter
-def signed_yen(amount: int | None) -> str:
-    """``+¥1,000`` / ``−¥250``; zero is shown as a dash."""
-    if not amount:
-        return "—"
-    value = int(amount)
-    return f"+¥{value:,}" if value > 0 else f"−¥{-value:,}"
+register.filter("yen", yen)
+register.filter("signed_yen", signed_yen)

@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def hourly_rate(profile: Profile) -> str:
-    """The profile's hourly rate in the current language, e.g. ``3,000円 / 時間``."""
+    """The profile's hourly rate in the current language, e.g. ``¥3,000 / 時間``."""
     return format_hourly_rate(profile.hourly_rate, profile.currency)
 
 
