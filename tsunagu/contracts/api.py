@@ -37,6 +37,7 @@ from tsunagu.contracts.schemas import (
     ReasonIn,
     RevisionOut,
 )
+from tsunagu.core.fields import Int, Text
 from tsunagu.profiles.models import Profile
 
 router = Router(tags=["contracts"])
@@ -45,7 +46,7 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422, 429):
 
 
 class ListFilters(Schema):
-    page: int = 1
+    page: Int = 1
 
 
 def _milestone(milestone: Milestone) -> MilestoneOut:
@@ -235,7 +236,7 @@ def deliver(
     request: HttpRequest,
     contract_id: int,
     milestone_id: int,
-    message: Form[str],
+    message: Form[Text],
     files: File[list[UploadedFile]],
 ) -> Any:
     _, milestone = _party_milestone(request, contract_id, milestone_id)

@@ -17,6 +17,7 @@ from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.errors import ApiError
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.core.errors import field_errors
+from tsunagu.core.fields import Int
 from tsunagu.payments import selectors, wallet
 from tsunagu.payments.forms import BankAccountForm
 from tsunagu.payments.models import BankAccount, Payment
@@ -36,7 +37,7 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422, 429):
 
 
 class PageQuery(Schema):
-    page: int = 1
+    page: Int = 1
 
 
 def _invalid(exc: ValidationError) -> ApiError:
