@@ -77,10 +77,6 @@ def _day_message() -> str:
     }
 
 
-def _number_message(low: int, high: int) -> str:
-    return _("Enter a whole number between %(low)s and %(high)s.") % {"low": low, "high": high}
-
-
 # --- Plain validators (Django's ValidationError) ----------------------------------------------
 
 
