@@ -7,7 +7,8 @@ and a community, so that small ids often name something real. Any answer of 500 
 
 The number of generated requests per operation is bounded (``EXAMPLES`` per phase; the coverage
 phase adds a fixed set of boundary cases), so the whole run takes a few minutes on one core.
-Set ``FUZZ_EXAMPLES`` to search harder locally.
+Set ``FUZZ_EXAMPLES`` to search harder locally, and ``FUZZ_STATS`` to a file to count what was
+sent and answered.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tests.support.seeds import migration_seeds_restore
 from tsunagu.api_v1 import api
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+STATS = os.environ.get("FUZZ_STATS", "")
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
 schema.config.generation.update(max_examples=EXAMPLES, deterministic=True)
@@ -61,6 +63,9 @@ def fuzz_headers(transactional_db: Any) -> dict[str, str]:
 def test_no_input_ends_in_a_server_error(case: Any, fuzz_headers: dict[str, str]) -> None:
     cache.clear()  # the fuzzer's requests must not run into the rate limits instead
     response = case.call(app=_app, headers=fuzz_headers)
+    if STATS:  # FUZZ_STATS=path: one line per request sent, to count them
+        with open(STATS, "a") as out:
+            out.write(f"{case.method} {case.path} {response.status_code}\n")
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} answered {response.status_code}: "
         f"{response.text[:500]}\n{case.as_curl_command(headers=fuzz_headers)}"

@@ -29,7 +29,7 @@ def person() -> tuple[User, dict[str, Any]]:
 
 
 def post(url: str, body: Any, auth: dict[str, Any], key: str | None = None, **extra: Any) -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+    headers: dict[str, Any] = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
     return Client().post(
         url, json.dumps(body), content_type="application/json", **auth, **headers, **extra
     )
