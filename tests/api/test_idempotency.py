@@ -130,7 +130,8 @@ def test_funding_with_a_key_is_answered_the_same() -> None:
     again = post(url, {"method": "wallet"}, auth, key="f")
     assert first.status_code == again.status_code == 200
     assert again.json() == first.json()
-    assert selectors.wallet_summary(user_id=client_user.pk).available == 70_000
+    # held once: ¥30,000 and its 10% consumption tax, not twice
+    assert selectors.wallet_summary(user_id=client_user.pk).held == 33_000
     other = post(url, {"method": "card"}, auth, key="f")
     assert other.status_code == 409
 
