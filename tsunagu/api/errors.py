@@ -153,7 +153,9 @@ def _field_message(error: Mapping[str, Any]) -> str:
         return gettext("This field is required.")
     if kind == "extra_forbidden":
         return gettext("This field is not allowed here.")
-    if kind == "string_too_long":
+    # A length limit on a rule type (tsunagu.core.fields) is checked after its validator and
+    # reported as "too_long"; on text it means the same as "string_too_long".
+    if kind == "string_too_long" or (kind == "too_long" and ctx.get("field_type") == "Value"):
         return gettext("Use at most %(max)d characters.") % {"max": ctx.get("max_length", 0)}
     if kind == "string_too_short":
         if ctx.get("min_length", 0) <= 1:
