@@ -187,8 +187,9 @@ def test_ten_thousand_characters_accepted_ten_thousand_and_one_refused(
         (b'{"text": "\xff\xfe"}', 400, "invalid_encoding"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", 400, "invalid_encoding"),
         (b"\x00\x01\x02binary", 400, "malformed_json"),
-        (b'{"text": "a\\u0000b"}', 422, "binary"),
-        (b'{"text": "\\ud800"}', 422, "binary"),
+        # control characters and lone surrogates: the input rules of every text field
+        (b'{"text": "a\\u0000b"}', 422, "invalid"),
+        (b'{"text": "\\ud800"}', 422, "invalid"),
         (b'{"text": ""}', 422, "empty"),
         (b'{"text": 5}', 422, "invalid"),
         (b'{"text": "x", "extra": 1}', 422, "invalid"),

@@ -14,3 +14,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if language in ("ja", "en"):
             user.language = language
         return super().save_user(request, user, form, commit=commit)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Failed logins are counted per address *and client IP* (``login_failed`` in
+        ``ACCOUNT_RATE_LIMITS``), not per address alone: someone who knows an address and types
+        wrong passwords from elsewhere locks out only themselves, never the owner signing in from
+        their own connection. Guessing from many addresses at once still meets the per-IP limit
+        of each, and a successful password reset clears the count for the IP it came from."""
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{self.get_client_ip(request)}"

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import BusinessKind, IdentityDocumentType, Language
+from tsunagu.core.fields import InputForm
 
 
 @cache
@@ -22,7 +23,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in names] + [("UTC", "UTC")]
 
 
-class PhoneNumberForm(forms.Form):
+class PhoneNumberForm(InputForm):
     number = forms.CharField(
         label=_("Mobile phone number"),
         max_length=40,
@@ -31,7 +32,7 @@ class PhoneNumberForm(forms.Form):
     )
 
 
-class PhoneCodeForm(forms.Form):
+class PhoneCodeForm(InputForm):
     code = forms.CharField(
         label=_("Six-digit code"),
         max_length=12,
@@ -45,14 +46,14 @@ class PhoneCodeForm(forms.Form):
     )
 
 
-class RealNameForm(forms.Form):
+class RealNameForm(InputForm):
     """Plain-text names only: markup is refused with a message rather than stripped."""
 
     family_name = forms.CharField(label=_("Family name"), max_length=60)
     given_name = forms.CharField(label=_("Given name"), max_length=60)
 
 
-class IdentityDocumentForm(forms.Form):
+class IdentityDocumentForm(InputForm):
     document_type = forms.ChoiceField(
         label=_("Document"), choices=[("", "---------"), *IdentityDocumentType.choices]
     )
@@ -63,7 +64,7 @@ class IdentityDocumentForm(forms.Form):
     )
 
 
-class FacePhotoForm(forms.Form):
+class FacePhotoForm(InputForm):
     file = forms.FileField(
         label=_("Face photo"),
         help_text=_("JPEG or PNG, at most 10 MB. Your face must be clearly visible."),
@@ -71,7 +72,7 @@ class FacePhotoForm(forms.Form):
     )
 
 
-class BusinessDetailsForm(forms.Form):
+class BusinessDetailsForm(InputForm):
     kind = forms.ChoiceField(
         label=_("Business type"), choices=BusinessKind.choices, widget=forms.RadioSelect
     )
@@ -86,7 +87,7 @@ class BusinessDetailsForm(forms.Form):
     )
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(InputForm):
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=())
 

@@ -4,15 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.analytics.models import AnalyticsPreference
+from tsunagu.core.fields import InputForm, InputModelForm
 
 
-class PreferenceForm(forms.ModelForm[AnalyticsPreference]):
+class PreferenceForm(InputModelForm[AnalyticsPreference]):
     class Meta:
         model = AnalyticsPreference
         fields = ["private_browsing"]
 
 
-class ReachOutForm(forms.Form):
+class ReachOutForm(InputForm):
     viewer = forms.IntegerField(
         min_value=1,
         error_messages={
@@ -23,7 +24,7 @@ class ReachOutForm(forms.Form):
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(InputForm):
     days = forms.TypedChoiceField(
         choices=[(30, _("Last 30 days")), (90, _("Last 90 days"))], coerce=int, required=False
     )

@@ -21,6 +21,8 @@ exception                      status  code
 ``DomainError``                kind    its own code
 Django ``ValidationError``     422     ``invalid`` (+ ``errors``)
 ninja ``ValidationError``      422     ``invalid`` (+ ``errors``)
+body not sent as JSON          415     ``unsupported_media_type``
+key given twice in the body    400     ``duplicate_key``
 body that is not JSON          400     ``malformed_json``
 body that is not UTF-8         400     ``invalid_encoding``
 ``AuthenticationError``        401     ``not_authenticated``
@@ -47,6 +49,7 @@ from django.utils.translation import gettext
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from tsunagu.api.parser import DuplicateKey, UnsupportedMediaType
 from tsunagu.core.errors import DomainError, ErrorKind, field_errors
 
 if TYPE_CHECKING:
@@ -150,7 +153,9 @@ def _field_message(error: Mapping[str, Any]) -> str:
         return gettext("This field is required.")
     if kind == "extra_forbidden":
         return gettext("This field is not allowed here.")
-    if kind == "string_too_long":
+    # A length limit on a rule type (tsunagu.core.fields) is checked after its validator and
+    # reported as "too_long"; on text it means the same as "string_too_long".
+    if kind == "string_too_long" or (kind == "too_long" and ctx.get("field_type") == "Value"):
         return gettext("Use at most %(max)d characters.") % {"max": ctx.get("max_length", 0)}
     if kind == "string_too_short":
         if ctx.get("min_length", 0) <= 1:
@@ -233,7 +238,19 @@ def _django_validation_error(
 
 def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
     cause = exc.__cause__
-    if isinstance(cause, UnicodeDecodeError):
+    if isinstance(cause, UnsupportedMediaType):
+        body = error_body(
+            "unsupported_media_type",
+            gettext("Send the request body as JSON, with “Content-Type: application/json”."),
+        )
+        return api.create_response(request, body, status=415)
+    if isinstance(cause, DuplicateKey):
+        body = error_body(
+            "duplicate_key",
+            gettext("The request body names “%(key)s” more than once; send each field once.")
+            % {"key": cause.key},
+        )
+    elif isinstance(cause, UnicodeDecodeError):
         body = error_body("invalid_encoding", gettext("The request body must be UTF-8 text."))
     elif isinstance(cause, ValueError) and exc.status_code == 400:
         # ninja wraps a body that does not parse into HttpError(400) ``from`` the parser error.

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.fields import InputForm
 
-class ApiTokenCreateForm(forms.Form):
+
+class ApiTokenCreateForm(InputForm):
     name = forms.CharField(
         label=_("Token name"),
         max_length=60,

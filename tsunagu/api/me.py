@@ -14,6 +14,7 @@ from tsunagu.accounts.request import signed_in_user
 from tsunagu.accounts.services import user_preferences_update
 from tsunagu.api import selectors, services
 from tsunagu.api.schemas import ApiTokenOut, ErrorOut, StrictSchema
+from tsunagu.core.fields import Line
 
 router = Router(tags=["me"])
 
@@ -42,7 +43,7 @@ class MePatchIn(StrictSchema):
     """Only the fields sent are changed; null is not a value for either."""
 
     language: Literal["ja", "en"] | None = Field(None, description="ja or en")
-    time_zone: str | None = Field(
+    time_zone: Line | None = Field(
         None, max_length=64, description="IANA time zone name", examples=["Asia/Tokyo"]
     )
 

@@ -13,22 +13,45 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path, re_path
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from tsunagu.api.auth import api_auth
-from tsunagu.api.errors import install_error_handlers, method_not_allowed_body
+from tsunagu.api.errors import ApiError, install_error_handlers, method_not_allowed_body
 from tsunagu.api.parser import StrictJsonParser
 from tsunagu.api.throttling import default_throttles
+from tsunagu.core.fields import forbidden_character
 
 
-def _json_405(view: Any) -> Any:
-    """ninja answers a wrong method with plain text; make it the same JSON as other errors."""
+def _address_refusal(request: HttpRequest) -> ApiError | None:
+    """A path or query string holding a control character is refused before any route reads it.
+
+    Path segments and query values reach lookups and filters as text; a NUL there is an error in
+    PostgreSQL's driver rather than "not found". Query values that a schema reads are checked by
+    its field types too (:mod:`tsunagu.core.fields`); this covers path segments and every value.
+    """
+    values = [request.path, *(v for _, vs in request.GET.lists() for v in vs), *request.GET]
+    if any(forbidden_character(value) is not None for value in values):
+        return ApiError(
+            "invalid_address",
+            _("The address of the request holds a control character; remove it."),
+            status=400,
+        )
+    return None
+
+
+def _frame(view: Any, api: NinjaAPI) -> Any:
+    """Every route: refuse an address with control characters, and answer a wrong method with
+    JSON (ninja answers it with plain text) like every other error."""
     if asyncio.iscoroutinefunction(view):
         return view
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refusal = _address_refusal(request)
+        if refusal is not None:
+            return api.on_exception(request, refusal)
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
             response.content = method_not_allowed_body()
@@ -45,7 +68,7 @@ class TsunaguAPI(NinjaAPI):
             if isinstance(pattern, URLPattern) and pattern.name == "api-root":
                 continue  # replaced below: ninja's root answers 404 as an HTML page
             if isinstance(pattern, URLPattern):
-                pattern.callback = _json_405(pattern.callback)
+                pattern.callback = _frame(pattern.callback, self)
             urls.append(pattern)
 
         @csrf_exempt

@@ -45,6 +45,7 @@ from tsunagu.communities.schemas import (
     SignUpOut,
     StandingOut,
 )
+from tsunagu.core.fields import Line
 
 router = Router(tags=["communities"])
 
@@ -52,12 +53,12 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422, 429):
 
 
 class ListFilter(Schema):
-    q: str = ""
+    q: Line = ""
 
 
 class MemberFilter(Schema):
-    skill: str = ""
-    q: str = ""
+    skill: Line = ""
+    q: Line = ""
 
 
 def _viewer(request: HttpRequest) -> User | None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tsunagu.communities.models import ActivityKind, JoinPolicy, Role
+from tsunagu.core.fields import InputForm
 from tsunagu.profiles.models import Skill
 
 
@@ -19,7 +20,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class CommunityForm(forms.Form):
+class CommunityForm(InputForm):
     name = forms.CharField(label=_("Name"), max_length=80)
     mission = forms.CharField(
         label=_("Mission statement"),
@@ -47,35 +48,35 @@ class CommunityForm(forms.Form):
     )
 
 
-class PostForm(forms.Form):
+class PostForm(InputForm):
     body = forms.CharField(
         label=_("Post"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(InputForm):
     body = forms.CharField(
         label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class HideForm(forms.Form):
+class HideForm(InputForm):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
-class InviteForm(forms.Form):
+class InviteForm(InputForm):
     email = forms.EmailField(label=_("E-mail address of the person to invite"))
 
 
-class RoleForm(forms.Form):
+class RoleForm(InputForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(InputForm):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
 
-class DisplayForm(forms.Form):
+class DisplayForm(InputForm):
     show_real_name = forms.BooleanField(
         label=_("Show my verified real name to this community's members"), required=False
     )
@@ -84,7 +85,7 @@ class DisplayForm(forms.Form):
     )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(InputForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices, initial="event")
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(
@@ -112,7 +113,7 @@ class ActivityForm(forms.Form):
     )
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(InputForm):
     q = forms.CharField(label=_("Name or headline"), max_length=100, required=False)
     skill = forms.ModelChoiceField(
         label=_("Skill"),
@@ -122,5 +123,5 @@ class MemberFilterForm(forms.Form):
     )
 
 
-class SearchForm(forms.Form):
+class SearchForm(InputForm):
     q = forms.CharField(label=_("Search communities"), max_length=100, required=False)

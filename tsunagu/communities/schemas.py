@@ -10,13 +10,14 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from tsunagu.api.schemas import StrictSchema
+from tsunagu.core.fields import Id, Int, Line, Moment, Text
 
 
 class CommunityIn(StrictSchema):
-    name: str
-    mission: str
-    rules: str = ""
-    join_policy: str = Field("open", description="open, approval or invitation.")
+    name: Line
+    mission: Text
+    rules: Text = ""
+    join_policy: Line = Field("open", description="open, approval or invitation.")
     requires_real_name: bool = False
     requires_face_photo: bool = False
 
@@ -90,7 +91,7 @@ class SignUpOut(Schema):
 
 
 class EndorseIn(StrictSchema):
-    endorsee_id: int
+    endorsee_id: Id
 
 
 class EndorsementOut(Schema):
@@ -101,7 +102,7 @@ class EndorsementOut(Schema):
 
 
 class PostIn(StrictSchema):
-    body: str
+    body: Text
 
 
 class PostOut(Schema):
@@ -117,18 +118,18 @@ class PostOut(Schema):
 
 
 class ActivityIn(StrictSchema):
-    kind: str = Field("event", description="event or project.")
-    title: str
-    description: str = ""
-    starts_at: datetime.datetime | None = Field(
+    kind: Line = Field("event", description="event or project.")
+    title: Line
+    description: Text = ""
+    starts_at: Moment | None = Field(
         None,
         description="ISO 8601; without an offset, in your time zone. Required for an event, "
         "which must start in the future.",
     )
-    ends_at: datetime.datetime | None = None
-    place: str = ""
+    ends_at: Moment | None = None
+    place: Line = ""
     is_online: bool = False
-    capacity: int | None = Field(None, description="1 to 10,000, or null for no limit.")
+    capacity: Int | None = Field(None, description="1 to 10,000, or null for no limit.")
 
     @field_validator("starts_at", "ends_at")
     @classmethod
@@ -147,19 +148,19 @@ class ActivityIn(StrictSchema):
 
 
 class InviteIn(StrictSchema):
-    email: str = Field(max_length=254, description="The e-mail address of the person's account.")
+    email: Line = Field(max_length=254, description="The e-mail address of the person's account.")
 
 
 class RoleIn(StrictSchema):
-    role: str = Field(description="owner, moderator or member.")
+    role: Line = Field(description="owner, moderator or member.")
 
 
 class ReasonIn(StrictSchema):
-    reason: str = ""
+    reason: Text = ""
 
 
 class AttendanceIn(StrictSchema):
-    user_ids: list[int] = Field(
+    user_ids: list[Id] = Field(
         max_length=10_000, description="Everyone who took part; the others are unmarked."
     )
 

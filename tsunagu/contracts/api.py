@@ -18,6 +18,7 @@ from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from tsunagu.accounts.models import User
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.errors import ApiError
+from tsunagu.api.idempotency import IDEMPOTENCY_DESCRIPTION, idempotent
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.contracts import selectors, services
 from tsunagu.contracts.models import Contract, Delivery, Dispute, Milestone, RevisionRequest
@@ -37,6 +38,7 @@ from tsunagu.contracts.schemas import (
     ReasonIn,
     RevisionOut,
 )
+from tsunagu.core.fields import Int, Text
 from tsunagu.profiles.models import Profile
 
 router = Router(tags=["contracts"])
@@ -45,7 +47,7 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422, 429):
 
 
 class ListFilters(Schema):
-    page: int = 1
+    page: Int = 1
 
 
 def _milestone(milestone: Milestone) -> MilestoneOut:
@@ -207,23 +209,30 @@ def cancel(request: HttpRequest, contract_id: int) -> Any:
     "/{int:contract_id}/milestones/{int:milestone_id}/fund",
     response={200: FundOut, **ERRORS},
     summary="Fund the escrow of a milestone (client): from the balance or by card",
+    description=IDEMPOTENCY_DESCRIPTION.strip(),
 )
 def fund(request: HttpRequest, contract_id: int, milestone_id: int, payload: FundIn) -> Any:
     _, milestone = _party_milestone(request, contract_id, milestone_id)
     by = signed_in_user(request)
-    if payload.method == "wallet":
-        services.milestone_fund_from_wallet(milestone=milestone, by=by)
-        return FundOut(milestone=_refreshed(milestone), payment=None)
-    payment = services.milestone_fund_by_card(milestone=milestone, by=by)
-    return FundOut(
-        milestone=_refreshed(milestone),
-        payment=PaymentOut(
-            id=payment.pk,
-            status=payment.status,
-            amount=payment.amount,
-            decline_code=payment.decline_code,
-        ),
-    )
+
+    def run(request_ref: str) -> tuple[int, FundOut]:
+        # A milestone is funded at most once whatever the key (its payment's cause is the
+        # milestone); the key adds the stored answer for a retried request.
+        if payload.method == "wallet":
+            services.milestone_fund_from_wallet(milestone=milestone, by=by)
+            return 200, FundOut(milestone=_refreshed(milestone), payment=None)
+        payment = services.milestone_fund_by_card(milestone=milestone, by=by)
+        return 200, FundOut(
+            milestone=_refreshed(milestone),
+            payment=PaymentOut(
+                id=payment.pk,
+                status=payment.status,
+                amount=payment.amount,
+                decline_code=payment.decline_code,
+            ),
+        )
+
+    return idempotent(request, payload, run)
 
 
 @router.post(
@@ -235,7 +244,7 @@ def deliver(
     request: HttpRequest,
     contract_id: int,
     milestone_id: int,
-    message: Form[str],
+    message: Form[Text],
     files: File[list[UploadedFile]],
 ) -> Any:
     _, milestone = _party_milestone(request, contract_id, milestone_id)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.contracts import fees
 from tsunagu.contracts.models import MAX_WEEKLY_HOURS
 from tsunagu.contracts.services import MAX_MILESTONE_AMOUNT, MAX_MILESTONES, MilestoneInput
+from tsunagu.core.fields import InputForm
 
 MILESTONE_PREFIX = "m"
 
@@ -23,7 +24,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class OfferForm(forms.Form):
+class OfferForm(InputForm):
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(
         label=_("Description of the work"),
@@ -66,7 +67,7 @@ class OfferForm(forms.Form):
     )
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(InputForm):
     title = forms.CharField(label=_("Milestone"), max_length=120)
     amount = forms.IntegerField(
         label=_("Fee excluding tax (yen)"),
@@ -159,25 +160,25 @@ def add_service_errors(form: forms.Form, formset: Any, exc: ValidationError) -> 
             form.add_error(None, errors)
 
 
-class MessageForm(forms.Form):
+class MessageForm(InputForm):
     message = forms.CharField(
         label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(InputForm):
     message = forms.CharField(
         label=_("Message to the client"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(InputForm):
     reason = forms.CharField(
         label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class CancellationForm(forms.Form):
+class CancellationForm(InputForm):
     release_amount = forms.IntegerField(
         label=_("Fee the worker keeps (yen, tax excluded)"), min_value=0, initial=0
     )
@@ -186,7 +187,7 @@ class CancellationForm(forms.Form):
     )
 
 
-class DisputeDecisionForm(forms.Form):
+class DisputeDecisionForm(InputForm):
     release_amount = forms.IntegerField(
         label=_("Fee released to the worker (yen, tax excluded)"), min_value=0
     )

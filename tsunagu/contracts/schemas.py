@@ -8,6 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from tsunagu.api.schemas import StrictSchema
+from tsunagu.core.fields import BigInt, Day, Id, Int, Line, Text
 
 
 class MilestoneOut(Schema):
@@ -56,22 +57,22 @@ class ContractOut(ContractSummaryOut):
 
 
 class MilestoneIn(StrictSchema):
-    title: str = Field(max_length=120)
-    amount: int = Field(description="Fee excluding tax, whole yen, 1 to 5,000,000.")
-    due_date: datetime.date
+    title: Line = Field(max_length=120)
+    amount: BigInt = Field(description="Fee excluding tax, whole yen, 1 to 5,000,000.")
+    due_date: Day
 
 
 class OfferIn(StrictSchema):
     """The written terms a client offers to a worker (the worker's profile id)."""
 
-    worker_profile_id: int
-    title: str = Field(max_length=120)
-    description: str = Field(max_length=5000)
-    deliverables: str = Field(max_length=2000)
+    worker_profile_id: Id
+    title: Line = Field(max_length=120)
+    description: Text = Field(max_length=5000)
+    deliverables: Text = Field(max_length=2000)
     milestones: list[MilestoneIn] = Field(max_length=20)
-    payment_due: datetime.date
-    inspection_days: int = 7
-    revision_limit: int = 2
+    payment_due: Day
+    inspection_days: Int = 7
+    revision_limit: Int = 2
     withholding_category: bool = Field(
         False, description="The work is subject to withholding tax (writing, design, translation…)."
     )
@@ -97,11 +98,11 @@ class FundOut(Schema):
 
 
 class MessageIn(StrictSchema):
-    message: str = Field(max_length=5000)
+    message: Text = Field(max_length=5000)
 
 
 class ReasonIn(StrictSchema):
-    reason: str = Field(max_length=5000)
+    reason: Text = Field(max_length=5000)
 
 
 class DeliveryFileOut(Schema):

@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.schemas import ErrorOut
+from tsunagu.core.fields import Day, Line
 from tsunagu.income import selectors, services, weekly
 from tsunagu.income.errors import IncomeError
 from tsunagu.income.forms import MAX_UPLOAD_BYTES
@@ -163,10 +164,10 @@ def target_clear(request: HttpRequest) -> Status[None]:
 
 
 class OutsideIn(Schema):
-    received_on: datetime.date
+    received_on: Day
     amount: int = Field(ge=1, le=MAX_AMOUNT)
-    source: str = Field(min_length=1, max_length=services.SOURCE_MAX)
-    note: str = Field("", max_length=services.NOTE_MAX)
+    source: Line = Field(min_length=1, max_length=services.SOURCE_MAX)
+    note: Line = Field("", max_length=services.NOTE_MAX)
 
 
 class OutsideOut(Schema):

@@ -9,13 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tsunagu.core.fields import InputForm
 from tsunagu.income.models import MAX_AMOUNT
 from tsunagu.income.services import NOTE_MAX, SOURCE_MAX
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 
 
-class TargetForm(forms.Form):
+class TargetForm(InputForm):
     monthly_amount = forms.IntegerField(
         label=_("Monthly target (yen)"), min_value=1, max_value=MAX_AMOUNT
     )
@@ -27,7 +28,7 @@ class TargetForm(forms.Form):
     )
 
 
-class OutsideIncomeForm(forms.Form):
+class OutsideIncomeForm(InputForm):
     received_on = forms.DateField(
         label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -36,7 +37,7 @@ class OutsideIncomeForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)
 
 
-class OutsideImportForm(forms.Form):
+class OutsideImportForm(InputForm):
     file = forms.FileField(label=_("CSV file"))
 
     def clean_file(self) -> bytes:
@@ -46,7 +47,7 @@ class OutsideImportForm(forms.Form):
         return bytes(upload.read())
 
 
-class RecurringForm(forms.Form):
+class RecurringForm(InputForm):
     label = forms.CharField(label=_("Name"), max_length=80)
     monthly_amount = forms.IntegerField(
         label=_("Expected each month (yen)"), min_value=1, max_value=MAX_AMOUNT

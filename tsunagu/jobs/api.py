@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from tsunagu.api.errors import error_body
 from tsunagu.api.schemas import ErrorOut
+from tsunagu.core.fields import BigInt, Int, Line
 from tsunagu.jobs import selectors
 from tsunagu.jobs.forms import JobSearchForm
 from tsunagu.jobs.models import Job
@@ -21,19 +22,21 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 422, 429): Erro
 
 
 class JobFilters(Schema):
-    q: str = Field("", description="Words to find, Japanese or English (at most 200 characters).")
-    category: str = Field("", description="Category slug, e.g. translation.")
-    kind: str = Field("", description="fixed, milestones or hourly.")
-    budget_min: int | None = Field(None, description="Yen; compared with the budget estimate.")
-    budget_max: int | None = None
-    skills: list[str] = Field(default_factory=list, description="Skill slugs; all required.")
-    posted_within: str = Field("", description="1, 3, 7 or 30 (days).")
-    verification: str = Field("", description="A verification level the client passed.")
-    client_score_min: int | None = Field(
+    q: Line = Field("", description="Words to find, Japanese or English (at most 200 characters).")
+    category: Line = Field("", description="Category slug, e.g. translation.")
+    kind: Line = Field("", description="fixed, milestones or hourly.")
+    budget_min: BigInt | None = Field(None, description="Yen; compared with the budget estimate.")
+    budget_max: BigInt | None = None
+    skills: list[Line] = Field(default_factory=list, description="Skill slugs; all required.")
+    posted_within: Line = Field("", description="1, 3, 7 or 30 (days).")
+    verification: Line = Field("", description="A verification level the client passed.")
+    client_score_min: Int | None = Field(
         None, description="The client's trust score as a client, at least (0–100)."
     )
-    sort: str = Field("", description="newest, budget, client_trust or relevance (default with q).")
-    page: int = 1
+    sort: Line = Field(
+        "", description="newest, budget, client_trust or relevance (default with q)."
+    )
+    page: Int = 1
 
 
 class CategoryOut(Schema):

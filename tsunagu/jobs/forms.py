@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tsunagu.accounts.selectors import LEVEL_CODES, level_label
+from tsunagu.core.fields import InputForm
 from tsunagu.jobs import audience, rules, tokenize
 from tsunagu.jobs.models import MAX_BUDGET, MAX_WEEKLY_HOURS, Category, Job, JobKind, Visibility
 from tsunagu.jobs.selectors import POSTED_WITHIN, SearchParams
@@ -41,7 +42,7 @@ def _community_model() -> Any:
     return Job._meta.get_field("community").related_model
 
 
-class JobForm(forms.Form):
+class JobForm(InputForm):
     """A job's fields. ``publishing=True`` also checks the publishing rules (rules.py), so the
     page shows every problem next to its field; drafts accept anything that parses."""
 
@@ -160,7 +161,7 @@ SORT_CHOICES = [
 ]
 
 
-class JobSearchForm(forms.Form):
+class JobSearchForm(InputForm):
     """Search words and filters. Bad values get a message and the search is not run."""
 
     q = forms.CharField(
@@ -255,14 +256,14 @@ class JobSearchForm(forms.Form):
         )
 
 
-class SavedSearchForm(forms.Form):
+class SavedSearchForm(InputForm):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
     alerts = forms.BooleanField(
         label=gettext_lazy("E-mail me new matches"), required=False, initial=True
     )
 
 
-class WorkerSearchForm(forms.Form):
+class WorkerSearchForm(InputForm):
     q = forms.CharField(
         label=gettext_lazy("Keywords"),
         required=False,
@@ -281,10 +282,10 @@ class WorkerSearchForm(forms.Form):
         return q
 
 
-class InviteForm(forms.Form):
+class InviteForm(InputForm):
     job = forms.IntegerField(label=gettext_lazy("Job"))
     profile = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(InputForm):
     file = forms.FileField(label=gettext_lazy("File"))

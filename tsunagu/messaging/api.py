@@ -17,6 +17,7 @@ from ninja import Query, Router, Schema, Status
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.errors import ApiError
 from tsunagu.api.schemas import ErrorOut
+from tsunagu.core.fields import Id
 from tsunagu.messaging import display, selectors, services
 from tsunagu.messaging.errors import ContactBlocked, MessagingError
 from tsunagu.messaging.export import evidence_export
@@ -132,8 +133,8 @@ def room_list(request: HttpRequest) -> Any:
 
 
 class HistoryQuery(Schema):
-    after: int | None = None
-    before: int | None = None
+    after: Id | None = None
+    before: Id | None = None
 
 
 @router.get(

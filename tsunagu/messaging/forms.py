@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
+from tsunagu.core.fields import InputForm
 from tsunagu.messaging.models import RoomMember
 from tsunagu.messaging.services import MAX_BODY, MAX_FILES
 from tsunagu.profiles.models import Profile
@@ -37,7 +38,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ComposerForm(forms.Form):
+class ComposerForm(InputForm):
     # Lengths and empty messages are the service's to refuse, with its own messages.
     body = forms.CharField(
         label=_("Message"),
@@ -54,7 +55,7 @@ class ComposerForm(forms.Form):
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
 
-class EditForm(forms.Form):
+class EditForm(InputForm):
     body = forms.CharField(
         label=_("New text"),
         strip=False,
@@ -66,7 +67,7 @@ def _display_name(user: User) -> str:
     return user.profile.display_name
 
 
-class TaskForm(forms.Form):
+class TaskForm(InputForm):
     title = forms.CharField(label=_("Task"), max_length=200)
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none())
     due_date = forms.DateField(
@@ -114,7 +115,7 @@ def find_person(value: str) -> User | None:
     return None
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(InputForm):
     person = forms.CharField(
         label=_("E-mail address or profile"),
         max_length=254,
@@ -128,7 +129,7 @@ class MemberAddForm(forms.Form):
         return user
 
 
-class GroupCreateForm(forms.Form):
+class GroupCreateForm(InputForm):
     title = forms.CharField(label=_("Group name"), max_length=120)
     people = forms.CharField(
         label=_("Workers to add"),
@@ -155,7 +156,7 @@ class GroupCreateForm(forms.Form):
         return found
 
 
-class InquiryStartForm(forms.Form):
+class InquiryStartForm(InputForm):
     worker = forms.IntegerField(required=False, min_value=1)
     profile = forms.IntegerField(required=False, min_value=1)
     subject_type = forms.ChoiceField(

@@ -7,6 +7,7 @@ import datetime
 from ninja import Field, Schema
 
 from tsunagu.api.schemas import ErrorOut, StrictSchema
+from tsunagu.core.fields import Id, Line, Moment, Text
 
 
 class RoomOut(Schema):
@@ -62,12 +63,12 @@ class MessageListOut(Schema):
 
 
 class MessageIn(StrictSchema):
-    text: str = Field(description="At most 10,000 characters.")
-    reply_to: int | None = Field(None, description="Id of the message answered.")
+    text: Text = Field(description="At most 10,000 characters.")
+    reply_to: Id | None = Field(None, description="Id of the message answered.")
 
 
 class EditIn(StrictSchema):
-    text: str
+    text: Text
 
 
 class EntryOut(Schema):
@@ -97,7 +98,7 @@ class PinOut(Schema):
 
 
 class PinIn(StrictSchema):
-    message_id: int
+    message_id: Id
 
 
 class TaskOut(Schema):
@@ -115,9 +116,9 @@ class TaskOut(Schema):
 
 
 class TaskIn(StrictSchema):
-    title: str = Field(max_length=200)
-    assignee_id: int
-    due_at: datetime.datetime | None = Field(None, description="ISO 8601 with a time zone.")
+    title: Line = Field(max_length=200)
+    assignee_id: Id
+    due_at: Moment | None = Field(None, description="ISO 8601 with a time zone.")
 
 
 class TaskDoneIn(StrictSchema):

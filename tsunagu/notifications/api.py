@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.schemas import ErrorOut, StrictSchema
+from tsunagu.core.fields import Id, Int
 from tsunagu.notifications import selectors
 from tsunagu.notifications.services import notifications_mark_read
 
@@ -36,11 +37,11 @@ class NotificationListOut(Schema):
 
 
 class PageQuery(Schema):
-    page: int = 1
+    page: Int = 1
 
 
 class ReadIn(StrictSchema):
-    ids: list[int] | None = Field(
+    ids: list[Id] | None = Field(
         None,
         description="Which of my notifications to mark read; leave out to mark all.",
         max_length=500,

@@ -11,12 +11,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.errors import ApiError
+from tsunagu.api.idempotency import IDEMPOTENCY_DESCRIPTION, idempotent
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.core.errors import field_errors
+from tsunagu.core.fields import Int
 from tsunagu.payments import selectors, wallet
 from tsunagu.payments.forms import BankAccountForm
 from tsunagu.payments.models import BankAccount, Payment
@@ -36,7 +38,7 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422, 429):
 
 
 class PageQuery(Schema):
-    page: int = 1
+    page: Int = 1
 
 
 def _invalid(exc: ValidationError) -> ApiError:
@@ -120,14 +122,20 @@ def wallet_history(request: HttpRequest, query: Query[PageQuery]) -> Any:
     description=(
         "201 when the money is in the balance, 402 when the card was declined (the payment "
         "says why), 202 while the provider is still processing (then settled by its webhook)."
+        + IDEMPOTENCY_DESCRIPTION
     ),
 )
 def wallet_top_up(request: HttpRequest, payload: AmountIn) -> Any:
-    try:
-        payment = wallet.wallet_top_up(user=signed_in_user(request), amount=payload.amount)
-    except ValidationError as exc:
-        raise _invalid(exc) from exc
-    return Status(_status(payment), _payment_out(payment))
+    def run(request_ref: str) -> tuple[int, PaymentOut]:
+        try:
+            payment = wallet.wallet_top_up(
+                user=signed_in_user(request), amount=payload.amount, request_ref=request_ref
+            )
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        return _status(payment), _payment_out(payment)
+
+    return idempotent(request, payload, run)
 
 
 @router.post(
@@ -136,15 +144,20 @@ def wallet_top_up(request: HttpRequest, payload: AmountIn) -> Any:
     summary="Withdraw to my bank account",
     description=(
         "The amount and the payout fee are reserved first; a declined payout gives both back "
-        "(402, with the reason)."
+        "(402, with the reason)." + IDEMPOTENCY_DESCRIPTION
     ),
 )
 def wallet_payout(request: HttpRequest, payload: AmountIn) -> Any:
-    try:
-        payment = wallet.payout_request(user=signed_in_user(request), amount=payload.amount)
-    except ValidationError as exc:
-        raise _invalid(exc) from exc
-    return Status(_status(payment), _payment_out(payment))
+    def run(request_ref: str) -> tuple[int, PaymentOut]:
+        try:
+            payment = wallet.payout_request(
+                user=signed_in_user(request), amount=payload.amount, request_ref=request_ref
+            )
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        return _status(payment), _payment_out(payment)
+
+    return idempotent(request, payload, run)
 
 
 def _status(payment: Payment) -> int:

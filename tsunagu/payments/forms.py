@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.fields import InputForm
 from tsunagu.payments.models import BankAccountType
 
 # Full-width katakana, the long-vowel mark, the middle dot and full-width/ASCII spaces.
@@ -27,7 +28,7 @@ def to_full_width_katakana(value: str) -> str:
     return re.sub(r" +", " ", text).strip()
 
 
-class AmountForm(forms.Form):
+class AmountForm(InputForm):
     """An amount in whole yen; the service checks the limits of each operation."""
 
     amount = forms.IntegerField(
@@ -53,7 +54,7 @@ class PayoutForm(AmountForm):
     pass
 
 
-class BankAccountForm(forms.Form):
+class BankAccountForm(InputForm):
     bank_name = forms.CharField(label=_("Bank"), max_length=60)
     branch_name = forms.CharField(label=_("Branch"), max_length=60)
     account_type = forms.ChoiceField(

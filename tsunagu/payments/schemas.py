@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import StrictInt
 
 from tsunagu.api.schemas import StrictSchema
+from tsunagu.core.fields import MAX_BIGINT, MIN_BIGINT, Line
 
 
 class WalletOut(Schema):
@@ -35,7 +37,9 @@ class HistoryOut(Schema):
 
 
 class AmountIn(StrictSchema):
-    amount: StrictInt = Field(description="Whole yen.", examples=[10000])
+    amount: Annotated[StrictInt, Field(ge=MIN_BIGINT, le=MAX_BIGINT)] = Field(
+        description="Whole yen.", examples=[10000]
+    )
 
 
 class PaymentOut(Schema):
@@ -53,11 +57,11 @@ class PaymentOut(Schema):
 
 
 class BankAccountIn(StrictSchema):
-    bank_name: str
-    branch_name: str
-    account_type: str = Field("ordinary", description="ordinary, checking or savings")
-    account_number: str = Field(description="7 digits")
-    holder_kana: str = Field(description="Holder's name in katakana (half-width is converted).")
+    bank_name: Line
+    branch_name: Line
+    account_type: Line = Field("ordinary", description="ordinary, checking or savings")
+    account_number: Line = Field(description="7 digits")
+    holder_kana: Line = Field(description="Holder's name in katakana (half-width is converted).")
 
 
 class BankAccountOut(Schema):

@@ -38,27 +38,39 @@ def _check_amount(amount: object, *, minimum: int, maximum: int) -> int:
     return amount
 
 
-def wallet_top_up(*, user: User, amount: object) -> Payment:
+def wallet_top_up(*, user: User, amount: object, request_ref: str = "") -> Payment:
     """Top up the wallet by card: start the payment and commit, then ask the provider with no
     lock held. The returned payment is succeeded, declined or still processing (its webhook or
-    the recovery job finishes it). Must not be called inside a transaction."""
-    return payment_execute(payment=wallet_top_up_start(user=user, amount=amount))
+    the recovery job finishes it). Must not be called inside a transaction.
+
+    ``request_ref`` names the API request (its Idempotency-Key) that asked for it: one live
+    payment per request, whatever happens to the request's own record."""
+    return payment_execute(
+        payment=wallet_top_up_start(user=user, amount=amount, request_ref=request_ref)
+    )
 
 
-def payout_request(*, user: User, amount: object) -> Payment:
+def payout_request(*, user: User, amount: object, request_ref: str = "") -> Payment:
     """Pay out to the bank account: reserve the amount and the fee and commit, then ask the
     provider with no lock held. A declined payout gives both back. Must not be called inside a
     transaction."""
-    return payment_execute(payment=payout_start(user=user, amount=amount))
+    return payment_execute(payment=payout_start(user=user, amount=amount, request_ref=request_ref))
 
 
-def wallet_top_up_start(*, user: User, amount: object) -> Payment:
+def wallet_top_up_start(*, user: User, amount: object, request_ref: str = "") -> Payment:
     """The first step of :func:`wallet_top_up`: check the amount and write the payment."""
     value = _check_amount(amount, minimum=settings.TOP_UP_MINIMUM, maximum=settings.TOP_UP_MAXIMUM)
-    return payment_start(user_id=user.pk, kind=PaymentKind.TOP_UP, amount=value, currency=CURRENCY)
+    return payment_start(
+        user_id=user.pk,
+        kind=PaymentKind.TOP_UP,
+        amount=value,
+        currency=CURRENCY,
+        cause_type="api_request" if request_ref else "",
+        cause_id=request_ref,
+    )
 
 
-def payout_start(*, user: User, amount: object) -> Payment:
+def payout_start(*, user: User, amount: object, request_ref: str = "") -> Payment:
     """The first step of :func:`payout_request`: reserve the amount and the payout fee in the
     wallet and write the payment; the provider is asked after."""
     value = _check_amount(amount, minimum=settings.PAYOUT_MINIMUM, maximum=settings.PAYOUT_MAXIMUM)
@@ -80,6 +92,8 @@ def payout_start(*, user: User, amount: object) -> Payment:
             currency=CURRENCY,
             fee=settings.PAYOUT_FEE,
             details={"bank_account": asdict(details)},
+            cause_type="api_request" if request_ref else "",
+            cause_id=request_ref,
         )
     except LedgerError as exc:
         if exc.code is ErrorCode.EXCEEDS_CREDITS:

@@ -12,6 +12,7 @@ from tsunagu.accounts.request import signed_in_user
 from tsunagu.accounts.selectors import verified_levels_for
 from tsunagu.api.errors import error_body
 from tsunagu.api.schemas import ErrorOut
+from tsunagu.core.fields import Int, Line
 from tsunagu.profiles import rules, selectors, services
 from tsunagu.profiles.forms import ProfileForm, WorkerFilterForm
 from tsunagu.profiles.models import Profile
@@ -30,13 +31,13 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 422, 429): Erro
 
 
 class ListFilters(Schema):
-    q: str = ""
-    skill: str = ""
-    language: str = ""
-    availability: str = ""
-    min_score: str = Field("", description="Keep workers with at least this trust score (0–100).")
-    sort: str = Field("", description='"" (recently updated) or "trust" (highest score first).')
-    page: int = 1
+    q: Line = ""
+    skill: Line = ""
+    language: Line = ""
+    availability: Line = ""
+    min_score: Line = Field("", description="Keep workers with at least this trust score (0–100).")
+    sort: Line = Field("", description='"" (recently updated) or "trust" (highest score first).')
+    page: Int = 1
 
 
 def _summary(profile: Profile, levels: set[str]) -> dict[str, Any]:

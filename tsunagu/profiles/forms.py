@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.fields import InputForm
 from tsunagu.core.uploads import CheckedFile, check_upload
 from tsunagu.profiles import rules
 from tsunagu.profiles.models import (
@@ -50,7 +51,7 @@ class SkillChoiceField(forms.ModelMultipleChoiceField):
         return str(obj.name)
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(InputForm):
     display_name = forms.CharField(label=_("display name"), max_length=50)
     show_real_name = forms.BooleanField(label=_("show my real name on my profile"), required=False)
     headline = forms.CharField(label=_("headline"), max_length=120, required=False)
@@ -205,7 +206,7 @@ class ProfileForm(forms.Form):
         return [(str(labels.get(c, c)), groups[c]) for c in SkillCategory.values if c in groups]
 
 
-class PortfolioItemForm(forms.Form):
+class PortfolioItemForm(InputForm):
     kind = forms.ChoiceField(label=_("kind"), choices=PortfolioKind.choices)
     title = forms.CharField(label=_("title"), max_length=100)
     description = forms.CharField(
@@ -276,7 +277,7 @@ def check_portfolio_upload(*, kind: str, upload: UploadedFile) -> CheckedFile:
     return checked
 
 
-class WorkerFilterForm(forms.Form):
+class WorkerFilterForm(InputForm):
     q = forms.CharField(
         label=_("Keyword"),
         max_length=100,

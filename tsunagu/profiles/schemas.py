@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from tsunagu.api.schemas import StrictSchema
+from tsunagu.core.fields import Int, Line, Text
 
 
 class SkillOut(Schema):
@@ -79,23 +80,23 @@ class ProfilePatchIn(StrictSchema):
     ``null`` is a value only for ``hourly_rate`` (no rate); for any other field it is refused.
     """
 
-    display_name: str | None = Field(None, max_length=50)
+    display_name: Line | None = Field(None, max_length=50)
     show_real_name: bool | None = None
-    headline: str | None = Field(None, max_length=120)
-    bio: str | None = Field(None, max_length=5000, description="Markdown.")
+    headline: Line | None = Field(None, max_length=120)
+    bio: Text | None = Field(None, max_length=5000, description="Markdown.")
     is_worker: bool | None = None
     is_client: bool | None = None
-    skills: list[str] | None = Field(None, description="Skill slugs.", max_length=100)
-    tags: list[str] | None = Field(None, max_length=100)
+    skills: list[Line] | None = Field(None, description="Skill slugs.", max_length=100)
+    tags: list[Line] | None = Field(None, max_length=100)
     hourly_rate: int | None = Field(
         None, ge=0, le=10_000_000, description="Smallest currency unit; null for none."
     )
     currency: Literal["JPY", "USD", "EUR"] | None = None
     working_hours_start: datetime.time | None = None
     working_hours_end: datetime.time | None = None
-    working_days: list[int] | None = Field(None, max_length=7, description="0 = Monday")
+    working_days: list[Int] | None = Field(None, max_length=7, description="0 = Monday")
     weekly_capacity_hours: int | None = Field(None, ge=0, le=112)
-    languages: list[str] | None = Field(None, max_length=20, description="ISO 639-1 codes")
+    languages: list[Line] | None = Field(None, max_length=20, description="ISO 639-1 codes")
     availability: Literal["available", "limited", "unavailable"] | None = None
 
     @field_validator(

@@ -22,6 +22,7 @@ from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.errors import ApiError
 from tsunagu.api.schemas import ErrorOut, StrictSchema
 from tsunagu.contracts.services import MilestoneInput
+from tsunagu.core.fields import BigInt, Day, Id, Int, Line, Moment, Text
 from tsunagu.jobs import selectors as job_selectors
 from tsunagu.jobs.models import Job
 from tsunagu.profiles.models import Profile
@@ -38,39 +39,39 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422, 429):
 
 
 class MilestoneIn(StrictSchema):
-    title: str = Field(max_length=120)
-    amount: int = Field(description="Yen, tax excluded.")
-    due_date: datetime.date | None = None
+    title: Line = Field(max_length=120)
+    amount: BigInt = Field(description="Yen, tax excluded.")
+    due_date: Day | None = None
 
 
 class ProposalIn(StrictSchema):
-    job_id: int
-    cover_letter: str = Field(max_length=5000)
-    price: int = Field(description="Yen, tax excluded.")
-    schedule: str = Field("", max_length=500)
-    delivery_date: datetime.date | None = None
+    job_id: Id
+    cover_letter: Text = Field(max_length=5000)
+    price: BigInt = Field(description="Yen, tax excluded.")
+    schedule: Text = Field("", max_length=500)
+    delivery_date: Day | None = None
     milestones: list[MilestoneIn] = Field(default_factory=list, max_length=5)
 
 
 class DeclineIn(StrictSchema):
-    reason: str = Field(description="budget, skills, schedule, filled or other (needs a note).")
-    note: str = Field("", max_length=500)
+    reason: Line = Field(description="budget, skills, schedule, filled or other (needs a note).")
+    note: Text = Field("", max_length=500)
 
 
 class OfferMilestoneIn(StrictSchema):
-    title: str
-    amount: int
-    due_date: datetime.date
+    title: Line
+    amount: BigInt
+    due_date: Day
 
 
 class ProposalOfferIn(StrictSchema):
-    title: str
-    description: str
-    deliverables: str
+    title: Line
+    description: Text
+    deliverables: Text
     milestones: list[OfferMilestoneIn]
-    payment_due: datetime.date
-    inspection_days: int = 7
-    revision_limit: int = 2
+    payment_due: Day
+    inspection_days: Int = 7
+    revision_limit: Int = 2
 
 
 class MilestoneOut(Schema):
@@ -107,8 +108,8 @@ class ProposalListOut(Schema):
 
 
 class ScoutIn(StrictSchema):
-    job_id: int
-    worker_profile_id: int
+    job_id: Id
+    worker_profile_id: Id
 
 
 class ScoutOut(Schema):
@@ -118,13 +119,13 @@ class ScoutOut(Schema):
 
 
 class InterviewIn(StrictSchema):
-    proposal_id: int | None = None
-    room_id: int | None = None
-    contract_id: int | None = None
-    starts: list[datetime.datetime] = Field(
+    proposal_id: Id | None = None
+    room_id: Id | None = None
+    contract_id: Id | None = None
+    starts: list[Moment] = Field(
         description="3 to 5 start times with a time zone offset.", max_length=5
     )
-    duration_minutes: int = 60
+    duration_minutes: Int = 60
 
 
 class SlotOut(Schema):
@@ -149,7 +150,7 @@ class InterviewOut(Schema):
 
 
 class BookIn(StrictSchema):
-    slot_id: int
+    slot_id: Id
 
 
 class SuggestionOut(Schema):
@@ -363,7 +364,7 @@ def scout(request: HttpRequest, payload: ScoutIn) -> Any:
     response={200: list[SuggestionOut], **ERRORS},
     summary="Times in both people's working hours over the next 14 days",
 )
-def suggestions(request: HttpRequest, with_user_id: int, duration_minutes: int = 60) -> Any:
+def suggestions(request: HttpRequest, with_user_id: Id, duration_minutes: Int = 60) -> Any:
     user = signed_in_user(request)
     if duration_minutes not in services.DURATIONS:
         raise ApiError(

@@ -12,6 +12,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tsunagu.core.fields import InputForm
 from tsunagu.proposals.models import MAX_PRICE, MAX_PROPOSED_MILESTONES, DeclineReason
 from tsunagu.proposals.services import DURATIONS, MAX_SLOTS, ProposedMilestone
 
@@ -30,7 +31,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(InputForm):
     cover_letter = forms.CharField(
         label=_("Cover letter"),
         max_length=5000,
@@ -52,7 +53,7 @@ class ProposalForm(forms.Form):
     delivery_date = forms.DateField(label=_("Delivery date"), required=False, widget=DateInput)
 
 
-class ProposedMilestoneForm(forms.Form):
+class ProposedMilestoneForm(InputForm):
     title = forms.CharField(label=_("Milestone"), max_length=120, required=False)
     amount = forms.IntegerField(
         label=_("Amount (yen)"), min_value=1, max_value=MAX_PRICE, required=False
@@ -94,7 +95,7 @@ def proposed_milestones(formset: Any) -> list[ProposedMilestone]:
     ]
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(InputForm):
     reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReason.choices)
     note = forms.CharField(
         label=_("Message to the worker (optional)"),
@@ -104,12 +105,12 @@ class DeclineForm(forms.Form):
     )
 
 
-class ScoutForm(forms.Form):
+class ScoutForm(InputForm):
     job = forms.IntegerField(min_value=1)
     profile = forms.IntegerField(min_value=1)
 
 
-class InterviewForm(forms.Form):
+class InterviewForm(InputForm):
     """Suggested times (checkboxes, UTC values) plus up to two times of one's own choosing,
     typed in one's own zone. Times outside both people's hours need ``confirm_outside``."""
 

@@ -20,6 +20,7 @@ from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.auth import api_auth
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.contracts.services import MilestoneInput
+from tsunagu.core.fields import Int, Line
 from tsunagu.jobs.models import Category
 from tsunagu.messaging.display import kind_label
 from tsunagu.qa import membership, selectors, services
@@ -59,11 +60,11 @@ WRITE_ERRORS: dict[int | tuple[int, ...], Any] = {**ERRORS, 422: ContactBlockedO
 
 
 class ListFilter(Schema):
-    q: str = ""
-    category: str = ""
-    status: str = ""
-    community: str = ""  # a community's slug: its questions (its members only; 404 otherwise)
-    page: int = 1
+    q: Line = ""
+    category: Line = ""
+    status: Line = ""
+    community: Line = ""  # a community's slug: its questions (its members only; 404 otherwise)
+    page: Int = 1
 
 
 def _person(user: Any) -> PersonOut:

@@ -9,13 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.communities.models import Community
+from tsunagu.core.fields import InputForm
 from tsunagu.jobs.models import Category
 from tsunagu.qa import membership, rules
 from tsunagu.qa.errors import QAError
 from tsunagu.qa.models import QuestionStatus
 
 
-class QuestionSearchForm(forms.Form):
+class QuestionSearchForm(InputForm):
     q = forms.CharField(
         label=_("Keywords"),
         required=False,
@@ -37,7 +38,7 @@ class QuestionSearchForm(forms.Form):
         ]
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(InputForm):
     title = forms.CharField(
         label=_("Title"),
         required=False,
@@ -71,7 +72,7 @@ class QuestionForm(forms.Form):
         self.fields["community"].queryset = membership.communities_for_asking(user)  # type: ignore[attr-defined]
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(InputForm):
     body = forms.CharField(
         label=_("Your answer"),
         required=False,

@@ -9,18 +9,19 @@ from ninja import Field, Schema
 
 from tsunagu.api.schemas import ErrorOut, StrictSchema
 from tsunagu.contracts.schemas import MilestoneIn
+from tsunagu.core.fields import Day, Id, Int, Line, Text
 
 
 class QuestionIn(StrictSchema):
     # Lengths and the contact guard are the services' to check, so every refusal says the same
     # in both front ends.
-    title: str = Field(description="At most 120 characters.")
-    body: str = Field(description="At most 5,000 characters; outside contact details refused.")
-    category: str = Field(description="A job category's slug.")
-    expert_profile_id: int | None = Field(
+    title: Line = Field(description="At most 120 characters.")
+    body: Text = Field(description="At most 5,000 characters; outside contact details refused.")
+    category: Line = Field(description="A job category's slug.")
+    expert_profile_id: Id | None = Field(
         default=None, description="The profile of a person asked directly (told so)."
     )
-    community: str | None = Field(
+    community: Line | None = Field(
         default=None,
         description=(
             "A community's slug: the question is seen and answered by its active members only. "
@@ -30,11 +31,11 @@ class QuestionIn(StrictSchema):
 
 
 class AnswerIn(StrictSchema):
-    body: str = Field(description="At most 5,000 characters; outside contact details refused.")
+    body: Text = Field(description="At most 5,000 characters; outside contact details refused.")
 
 
 class BestIn(StrictSchema):
-    answer_id: int
+    answer_id: Id
 
 
 class PersonOut(Schema):
@@ -127,13 +128,13 @@ class AnswerOfferIn(StrictSchema):
     """The written terms the asker offers to an answer's author (as POST /contracts, without
     the worker: it is the author of the answer)."""
 
-    title: str = Field(max_length=120)
-    description: str = Field(max_length=5000)
-    deliverables: str = Field(max_length=2000)
+    title: Line = Field(max_length=120)
+    description: Text = Field(max_length=5000)
+    deliverables: Text = Field(max_length=2000)
     milestones: list[MilestoneIn] = Field(max_length=20)
-    payment_due: datetime.date
-    inspection_days: int = 7
-    revision_limit: int = 2
+    payment_due: Day
+    inspection_days: Int = 7
+    revision_limit: Int = 2
     withholding_category: bool = False
     weekly_hours: int | None = Field(
         None, ge=1, le=80, description="Estimated hours a week the work takes (not a term)."

@@ -8,12 +8,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.fields import InputForm
 from tsunagu.jobs.models import Job
 from tsunagu.profiles.models import Profile
 from tsunagu.referrals.models import NOTE_MAX, REWARD_MAX, ReferralKind
 
 
-class IntroduceForm(forms.Form):
+class IntroduceForm(InputForm):
     kind = forms.ChoiceField(
         label=_("what to do"),
         choices=[
@@ -79,7 +80,7 @@ class IntroduceForm(forms.Form):
         return data
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(InputForm):
     reward = forms.IntegerField(
         label=_("referral reward to the introducer (yen, optional)"),
         min_value=0,
@@ -92,5 +93,5 @@ class AcceptForm(forms.Form):
     )
 
 
-class RewardForm(forms.Form):
+class RewardForm(InputForm):
     reward = forms.IntegerField(label=_("referral reward (yen)"), min_value=0, max_value=REWARD_MAX)

@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from tsunagu.api.schemas import StrictSchema
+from tsunagu.core.fields import BigInt, Id, Text
 
 
 class PersonOut(Schema):
@@ -32,27 +33,27 @@ class ConnectionsOut(Schema):
 
 
 class ConnectionIn(StrictSchema):
-    profile_id: int = Field(description="The profile of the person to connect with.")
+    profile_id: Id = Field(description="The profile of the person to connect with.")
 
 
 class ReferralIn(StrictSchema):
     kind: Literal["introduce", "forward"]
-    worker_profile_id: int = Field(description="The worker introduced (or the peer forwarded to).")
-    client_profile_id: int | None = Field(
+    worker_profile_id: Id = Field(description="The worker introduced (or the peer forwarded to).")
+    client_profile_id: Id | None = Field(
         default=None, description="The client; for a forward, the job's client is used."
     )
-    job_id: int | None = None
-    note: str
+    job_id: Id | None = None
+    note: Text
 
 
 class AcceptIn(StrictSchema):
-    reward: int | None = Field(
+    reward: BigInt | None = Field(
         default=None, description="Yen the client promises the referrer (client only)."
     )
 
 
 class RewardIn(StrictSchema):
-    reward: int
+    reward: BigInt
 
 
 class OutcomeOut(Schema):

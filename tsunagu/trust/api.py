@@ -18,6 +18,7 @@ from ninja import Query, Router, Schema, Status
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.contracts.selectors import contract_for_party
+from tsunagu.core.fields import Int
 from tsunagu.profiles.models import Profile
 from tsunagu.trust import rules, selectors, services
 from tsunagu.trust.models import Review
@@ -42,7 +43,7 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 422, 429):
 
 
 class PageFilter(Schema):
-    page: int = 1
+    page: Int = 1
 
 
 def _tags(role: str, codes: list[str]) -> list[TagOut]:

@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema, Status
 
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.schemas import ErrorOut, StrictSchema
+from tsunagu.core.fields import Line
 from tsunagu.trust import card_selectors, services
 from tsunagu.trust.card import OPTIONAL_FIELDS
 from tsunagu.trust.models import TrackRecordCard
@@ -29,7 +30,7 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(400, 401, 403, 404, 409, 410, 422, 
 
 
 class CardPublishIn(StrictSchema):
-    fields: list[str] = Field(
+    fields: list[Line] = Field(
         description=f"What the card shows, among: {', '.join(OPTIONAL_FIELDS)}."
     )
 

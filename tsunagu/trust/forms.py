@@ -8,10 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.fields import InputForm
 from tsunagu.trust import rules
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(InputForm):
     stars = forms.TypedChoiceField(
         label=_("stars"),
         choices=[(n, "★" * n) for n in range(rules.STARS_MAX, rules.STARS_MIN - 1, -1)],
@@ -42,13 +43,13 @@ class ReviewForm(forms.Form):
         tags.choices = [(code, label) for code, label in rules.TAGS[role].items()]
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(InputForm):
     text = forms.CharField(
         label=_("your reply"), max_length=rules.REPLY_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(InputForm):
     reason = forms.CharField(
         label=_("why this review should be looked at"),
         max_length=rules.REPORT_REASON_MAX,

@@ -12,6 +12,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from tsunagu.api.schemas import StrictSchema
+from tsunagu.core.fields import Int, Line, Text
 
 Role = Literal["worker", "client"]
 
@@ -19,18 +20,18 @@ Role = Literal["worker", "client"]
 class ReviewIn(StrictSchema):
     # Ranges and lengths are the services' to check, so every refusal says the same in both
     # front ends.
-    stars: int = Field(description="1 to 5.")
-    tags: list[str] = Field(default_factory=list, description="Codes from GET /reviews/tags.")
-    text: str = Field(description="Shown once both sides have reviewed, or after 14 days.")
-    private_feedback: str = Field(default="", description="Read by staff only.")
+    stars: Int = Field(description="1 to 5.")
+    tags: list[Line] = Field(default_factory=list, description="Codes from GET /reviews/tags.")
+    text: Text = Field(description="Shown once both sides have reviewed, or after 14 days.")
+    private_feedback: Text = Field(default="", description="Read by staff only.")
 
 
 class ReplyIn(StrictSchema):
-    text: str
+    text: Text
 
 
 class ReportIn(StrictSchema):
-    reason: str
+    reason: Text
 
 
 class TagOut(Schema):
