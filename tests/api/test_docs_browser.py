@@ -14,6 +14,7 @@ playwright = browser_suite.playwright
 browser = browser_suite.browser
 browser_context_args = browser_suite.browser_context_args
 page = browser_suite.page
+fixed_clock = browser_suite.fixed_clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
