@@ -1,0 +1,27 @@
+"""Closing an account: refused while the wallet holds money; the bank account is erased."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+from tsunagu.core.closing import closing_blocker_register, closing_eraser_register
+from tsunagu.payments.models import BankAccount
+from tsunagu.payments.selectors import wallet_summary
+
+
+def wallet_not_empty(user_id: int) -> Iterator[str]:
+    wallet = wallet_summary(user_id=user_id)
+    if wallet.balance:
+        yield _("a wallet balance of ¥%(amount)s") % {"amount": f"{wallet.balance:,}"}
+    if wallet.held:
+        yield _("¥%(amount)s held for a payout") % {"amount": f"{wallet.held:,}"}
+
+
+def erase_bank_account(user_id: int) -> dict[str, int]:
+    return {"bank_accounts": BankAccount.objects.filter(user_id=user_id).delete()[0]}
+
+
+closing_blocker_register("payments", wallet_not_empty)
+closing_eraser_register("payments", erase_bank_account)
