@@ -235,9 +235,9 @@ def test_closing_erases_personal_data_and_keeps_what_the_law_requires(
     assert profile.display_name == f"退会したユーザー #{worker.pk}"
     assert (profile.headline, profile.bio, profile.bio_html) == ("", "", "")
     assert not profile.skills.exists()
-    for model in (VerificationDocument, PhoneNumber, DeviceSighting, BankAccount):
-        assert not model.objects.filter(user=worker).exists(), model
-    for model in (SavedSearch, Notification, OutsideIncome):
+    kinds: tuple[type[Any], ...] = (VerificationDocument, PhoneNumber, DeviceSighting)
+    kinds += (BankAccount, SavedSearch, Notification, OutsideIncome)
+    for model in kinds:
         assert not model.objects.filter(user=worker).exists(), model
     assert not PortfolioItem.objects.filter(profile__user=worker).exists()
     assert not private.exists(document.file.name) and not media.exists(item.file.name)
