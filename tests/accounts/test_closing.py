@@ -37,6 +37,7 @@ from tsunagu.accounts.services import verification_document_submit
 from tsunagu.api.models import ApiToken
 from tsunagu.audit.models import AuditEvent
 from tsunagu.billing.models import Invoice, InvoiceKind
+from tsunagu.contracts.errors import ContractError
 from tsunagu.contracts.models import Contract, Terms
 from tsunagu.income.models import OutsideIncome
 from tsunagu.jobs.models import SavedSearch
@@ -362,3 +363,14 @@ def test_the_api_says_what_is_left_in_english(django_capture_on_commit_callbacks
     )
     contract.client.refresh_from_db()
     assert contract.client.is_active and contract.client.closed_at is None
+
+
+def test_a_closed_account_cannot_be_offered_a_new_contract() -> None:
+    worker = UserFactory()
+    account_close(user=worker, password="password")
+    worker.refresh_from_db()
+    count = Contract.objects.count()
+    with pytest.raises(ContractError) as refused:
+        offer(worker=worker)
+    assert refused.value.code == "closed_account"
+    assert Contract.objects.count() == count
