@@ -8,6 +8,7 @@ anyone say ``auth=None`` themselves.
 from __future__ import annotations
 
 from tsunagu.analytics.api import router as analytics_router
+from tsunagu.api.account import router as account_router
 from tsunagu.api.me import router as me_router
 from tsunagu.api.ninja import api_create
 from tsunagu.billing.api import router as billing_router
@@ -28,6 +29,7 @@ from tsunagu.trust.scores_api import router as trust_scores_router
 
 api = api_create()
 api.add_router("/me", me_router)
+api.add_router("/account", account_router)
 api.add_router("/profiles", profiles_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/proposals", proposals_router)

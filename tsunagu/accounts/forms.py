@@ -96,3 +96,12 @@ class SettingsForm(InputForm):
         field = self.fields["time_zone"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = time_zone_choices()
+
+
+class AccountCloseForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Enter your password to confirm. This cannot be undone."),
+    )

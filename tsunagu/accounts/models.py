@@ -67,6 +67,9 @@ class User(AbstractUser):
     legal_family_name = models.CharField(_("family name"), max_length=60, blank=True)
     legal_given_name = models.CharField(_("given name"), max_length=60, blank=True)
     real_name_verified_at = models.DateTimeField(_("real name verified at"), null=True, blank=True)
+    # Set when the person closed their account (accounts.closing): the row stays, for what
+    # references it, with its personal data erased.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -16,4 +16,5 @@ urlpatterns: list[URLPattern] = [
     path("verification/documents/<int:pk>/file/", views.document_file, name="document_file"),
     path("business/", views.business, name="business"),
     path("settings/", views.account_settings, name="settings"),
+    path("settings/close/", views.close, name="close"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -18,7 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from tsunagu.accounts import selectors, services
+from tsunagu.accounts.closing import ClosingError, account_close, closing_blockers_for
 from tsunagu.accounts.forms import (
+    AccountCloseForm,
     BusinessDetailsForm,
     FacePhotoForm,
     IdentityDocumentForm,
@@ -332,6 +335,28 @@ def account_settings(request: HttpRequest) -> HttpResponse:
                 return response
         return render(request, "accounts/settings.html", {"form": form}, status=400)
     return render(request, "accounts/settings.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest) -> HttpResponse:
+    """Close one's own account: what is still open is listed; the password confirms."""
+    user = signed_in_user(request)
+    form = AccountCloseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                account_close(user=user, password=form.cleaned_data["password"])
+            except ClosingError as exc:
+                form.add_error("password" if exc.field == "password" else None, exc.message)
+            else:
+                logout(request)
+                messages.success(request, _("Your account is closed. Thank you for using Tsunagu."))
+                return redirect("/")
+    left = closing_blockers_for(user_id=user.pk)
+    return render(request, "accounts/close.html", {"form": form, "left": left}, status=status)
 
 
 def set_language_cookie(response: HttpResponseBase, language: str) -> None:

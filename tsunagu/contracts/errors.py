@@ -29,6 +29,7 @@ class ContractError(DomainError):
         "own_request": _("You cannot answer your own request."),
         "not_the_requester": _("Only the person who made this request can withdraw it."),
         "self_contract": _("You cannot make a contract with yourself."),
+        "closed_account": _("This account is closed: it cannot take part in a new contract."),
     }
     kinds = {
         "not_a_party": ErrorKind.FORBIDDEN,

@@ -68,7 +68,8 @@ def badges_from(levels: Iterable[str]) -> list[Badge]:
 
 
 def profile_public_get(*, pk: int) -> Profile:
-    """A profile anyone may see, with what its page shows; 404 for inactive accounts."""
+    """A profile anyone may see, with what its page shows; 404 for inactive accounts, except
+    closed ones, whose page stays (with the pseudonym only) for the links that point to it."""
     try:
         return (
             Profile.objects.select_related("user")
@@ -78,7 +79,8 @@ def profile_public_get(*, pk: int) -> Profile:
                     "portfolio_items", queryset=PortfolioItem.objects.order_by("position", "id")
                 ),
             )
-            .get(pk=pk, user__is_active=True)
+            .filter(Q(user__is_active=True) | Q(user__closed_at__isnull=False))
+            .get(pk=pk)
         )
     except Profile.DoesNotExist as exc:
         raise Http404(_("This profile does not exist.")) from exc

@@ -66,6 +66,8 @@ def contract_offer(
     today = today or timezone.localdate()
     if client.pk == worker.pk:
         raise ContractError.refuse("self_contract")
+    if not worker.is_active or not client.is_active:
+        raise ContractError.refuse("closed_account")
     errors = _validate_offer(
         title=title,
         description=description,
