@@ -98,7 +98,7 @@ class SettingsForm(InputForm):
         field.choices = time_zone_choices()
 
 
-class AccountCloseForm(forms.Form):
+class AccountCloseForm(InputForm):
     password = forms.CharField(
         label=_("Password"),
         strip=False,

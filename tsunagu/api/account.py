@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from tsunagu.accounts.closing import account_close
 from tsunagu.accounts.request import signed_in_user
 from tsunagu.api.schemas import ErrorOut, StrictSchema
+from tsunagu.core.fields import Line
 
 router = Router(tags=["me"])
 
@@ -18,7 +19,7 @@ ERRORS: dict[int | tuple[int, ...], Any] = {(401, 403, 409, 422, 429): ErrorOut}
 
 
 class AccountCloseIn(StrictSchema):
-    password: str = Field(max_length=4096, description="The account's password, to confirm.")
+    password: Line = Field(max_length=4096, description="The account's password, to confirm.")
 
 
 class AccountClosedOut(Schema):
