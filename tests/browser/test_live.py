@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, expect
 from tests.browser.helpers import ScreenshotFn, log_in
 from tests.browser.test_messaging import named, send
 from tests.support.live import free_port, redis_layers
+from tsunagu.accounts.models import User
 from tsunagu.asgi import application_build
 from tsunagu.messaging.models import Message
 from tsunagu.messaging.services import room_open_inquiry
@@ -89,6 +90,21 @@ class Watched:
         return [f for what, f in self.log if what == "frame" and f["type"] == kind]
 
 
+def room_pages(
+    browser: Browser, base_url: str, context_args: dict[str, Any], room_pk: int, *people: User
+) -> list[Watched]:
+    """Each person signed in in a context of their own, on the room's page."""
+    pages: list[Watched] = []
+    for person in people:
+        context = browser.new_context(base_url=base_url, **context_args)
+        context.set_default_timeout(20_000)
+        watched = Watched(context)
+        log_in(watched.page, email=person.email)
+        watched.page.goto(f"/messages/rooms/{room_pk}/")
+        pages.append(watched)
+    return pages
+
+
 def test_a_message_sent_in_one_page_appears_live_in_the_other(
     browser: Browser,
     asgi_server: str,
@@ -98,15 +114,9 @@ def test_a_message_sent_in_one_page_appears_live_in_the_other(
     client = named("つなぐ商店")
     worker = named("花子")
     room = room_open_inquiry(client=client, worker=worker, by=client, title="翻訳のご相談")
-    pages: list[Watched] = []
-    for person in (client, worker):
-        context = browser.new_context(base_url=asgi_server, **browser_context_args)
-        context.set_default_timeout(20_000)
-        watched = Watched(context)
-        log_in(watched.page, email=person.email)
-        watched.page.goto(f"/messages/rooms/{room.pk}/")
+    pages = room_pages(browser, asgi_server, browser_context_args, room.pk, client, worker)
+    for watched in pages:
         expect(watched.page.locator("body")).to_have_attribute("data-live", "open")
-        pages.append(watched)
     sender, receiver = pages
     receiver.page.evaluate("window.stillTheSamePage = true")
     expect(receiver.page.get_by_test_id("unread-count")).to_have_count(0)
@@ -140,14 +150,9 @@ def test_when_the_socket_cannot_open_the_pages_keep_polling(
     client = named("つなぐ商店")
     worker = named("花子")
     room = room_open_inquiry(client=client, worker=worker, by=client, title="翻訳のご相談")
-    pages: list[Watched] = []
-    for person in (client, worker):
-        context = browser.new_context(base_url=server_without_sockets, **browser_context_args)
-        context.set_default_timeout(20_000)
-        watched = Watched(context)
-        log_in(watched.page, email=person.email)
-        watched.page.goto(f"/messages/rooms/{room.pk}/")
-        pages.append(watched)
+    pages = room_pages(
+        browser, server_without_sockets, browser_context_args, room.pk, client, worker
+    )
     sender, receiver = pages
     send(sender.page, "ソケットがなくても届きます")
     arrived = receiver.page.locator("#history li.msg").filter(has_text="ソケットがなくても")
