@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
 from tests.trust.factories import paid_contract, review
@@ -145,3 +149,35 @@ def test_registered_contributions_reach_the_score_and_weigh_endorsers_by_network
     community = next(p for p in score.parts if p.component == "community")
     assert community.known and community.numbers["endorsers"] == 2
     assert community.value > 0
+
+
+def test_a_shown_score_is_the_refreshed_one_and_is_read_again_once_it_expires(
+    django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
+) -> None:
+    contract = paid_contract()
+    worker_id = contract.worker_id
+    trust_scores_refresh(user_ids=[worker_id])
+    stored_value = stored(worker_id)[0]
+
+    # the refresh put what it stored in the cache: showing it reads nothing
+    with django_assert_num_queries(0):
+        shown = scores.trust_scores_shown(user_id=worker_id)
+    assert shown[Role.WORKER].value == stored_value
+
+    # a second paid contract with another client, not followed by a refresh: still the old score
+    paid_contract(worker=contract.worker)
+    assert scores.trust_scores_shown(user_id=worker_id)[Role.WORKER].value == stored_value
+    fresh = trust_scores_for(user_ids=[worker_id], role=Role.WORKER)[worker_id]
+    assert fresh.value != stored_value
+
+    # ... until the shown score expires, or a refresh replaces it at once
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=scores.SHOWN_SECONDS + 1)):
+        assert scores.trust_scores_shown(user_id=worker_id)[Role.WORKER].value == fresh.value
+    cache.clear()
+    scores.trust_scores_shown(user_id=worker_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        review(contract, contract.client, stars=1, text="連絡が途絶えました")
+        review(contract, contract.worker, stars=5)
+    reviewed = trust_scores_for(user_ids=[worker_id], role=Role.WORKER)[worker_id]
+    assert scores.trust_scores_shown(user_id=worker_id)[Role.WORKER] == reviewed
+    assert stored(worker_id)[0] == reviewed.value

@@ -4,6 +4,11 @@
 ``trust_scores_refresh`` stores the numbers on the profiles, where lists filter and sort by them.
 Scores are refreshed right after money reaches a worker (the contracts app's ``milestone_paid``)
 and after reviews are published; the periodic full pass catches anything missed.
+
+``trust_scores_shown`` is the score with its breakdown as a profile page or the API shows it: read
+from the shared cache, where each refresh puts the scores it computed, and computed there at most
+every ``SHOWN_SECONDS`` otherwise (the facts behind a score are a dozen queries over a person's
+whole history, and a profile is the most visited page).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Avg
 
 from tsunagu.profiles.services import profile_trust_scores_record
@@ -26,6 +32,11 @@ logger = logging.getLogger(__name__)
 
 # The platform's mean before there are reviews to measure it from.
 DEFAULT_MEAN_STARS = 4.5
+# How long a shown score may stand before it is computed again when no refresh replaced it: what
+# moves a score without a refresh (an answer chosen as best, an endorsement, a community's thanks)
+# shows within this time.
+SHOWN_SECONDS = 10 * 60
+_SHOWN_KEY = "trust:shown:{}"
 
 
 def platform_mean_stars() -> float:
@@ -101,9 +112,21 @@ def trust_scores_both(*, user_ids: Iterable[int]) -> dict[int, dict[Role, Score]
     return {pk: {role: scores[pk] for role, scores in by_role.items()} for pk in ids}
 
 
+def trust_scores_shown(*, user_id: int) -> dict[Role, Score]:
+    """One person's score as worker and as client, with the breakdown, as pages show it."""
+    key = _SHOWN_KEY.format(int(user_id))
+    shown: dict[Role, Score] | None = cache.get(key)
+    if shown is None:
+        shown = trust_scores_both(user_ids=[user_id])[int(user_id)]
+        cache.set(key, shown, SHOWN_SECONDS)
+    return shown
+
+
 def trust_scores_refresh(*, user_ids: Iterable[int]) -> int:
-    """Compute both roles' scores for these people and store them on their profiles."""
+    """Compute both roles' scores for these people, store them on their profiles, and show them
+    from now on (the shown scores are replaced in the cache, not left to expire)."""
     both = trust_scores_both(user_ids=user_ids)
+    cache.set_many({_SHOWN_KEY.format(pk): s for pk, s in both.items()}, SHOWN_SECONDS)
     return profile_trust_scores_record(
         scores={pk: (s[Role.WORKER].value, s[Role.CLIENT].value) for pk, s in both.items()}
     )

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema
 from tsunagu.api.schemas import ErrorOut
 from tsunagu.profiles.models import Profile
 from tsunagu.trust.explain import breakdown
-from tsunagu.trust.scores import trust_scores_both
+from tsunagu.trust.scores import trust_scores_shown
 from tsunagu.trust.scoring import Role
 
 router = Router(tags=["trust"])
@@ -69,7 +69,7 @@ def trust_of(request: HttpRequest, user_id: int) -> TrustOut:
             new=score.is_new,
             parts=[PartOut(**vars(line)) for line in breakdown(score)],
         )
-        for role, score in trust_scores_both(user_ids=[profile.user_id])[profile.user_id].items()
+        for role, score in trust_scores_shown(user_id=profile.user_id).items()
     }
     return TrustOut(
         user_id=profile.user_id,

@@ -14,7 +14,7 @@ from tsunagu.trust import selectors
 from tsunagu.trust.explain import breakdown
 from tsunagu.trust.models import TrackRecordCard
 from tsunagu.trust.rules import ReviewedRole
-from tsunagu.trust.scores import trust_scores_both
+from tsunagu.trust.scores import trust_scores_shown
 from tsunagu.trust.scoring import Role
 
 register = template.Library()
@@ -60,7 +60,7 @@ def trust_contract_box(context: dict[str, Any], contract: Any) -> dict[str, Any]
 @register.inclusion_tag("trust/_profile_score.html")
 def trust_profile_score(profile: Any) -> dict[str, Any]:
     """The person's trust score as worker and as client, each with "why this score"."""
-    scores = trust_scores_both(user_ids=[profile.user_id])[profile.user_id]
+    scores = trust_scores_shown(user_id=profile.user_id)
     sections = [
         {
             "role": role.value,
