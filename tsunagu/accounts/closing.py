@@ -25,7 +25,12 @@ from tsunagu.accounts.models import (
     VerificationDocument,
 )
 from tsunagu.audit.services import audit_record
-from tsunagu.core.closing import closing_blockers, closing_eraser_register, closing_erasers
+from tsunagu.core.closing import (
+    closing_blockers,
+    closing_eraser_register,
+    closing_erasers,
+    closing_mailbox_erasers,
+)
 from tsunagu.core.errors import DomainError, ErrorKind
 
 # RFC 2606 reserves .invalid: an address there can never be delivered.
@@ -67,6 +72,7 @@ def account_close(*, user: User, password: str) -> User:
                 "still_open", left=str(pgettext_lazy("list separator", ", ")).join(left)
             )
         now = timezone.now()
+        addresses = _addresses(locked)
         # Inactive first, so what the erasers save (the profile) already sees a closed account.
         locked.email = f"closed-{locked.pk}-{secrets.token_hex(6)}@{CLOSED_EMAIL_DOMAIN}"
         locked.set_unusable_password()  # also ends every session: their auth hash changes
@@ -81,6 +87,8 @@ def account_close(*, user: User, password: str) -> User:
         erased: dict[str, dict[str, int]] = {}
         for name, eraser in closing_erasers().items():
             erased[name] = dict(eraser(locked.pk))
+        for name, mailbox_eraser in closing_mailbox_erasers().items():
+            erased[name] = dict(mailbox_eraser(locked.pk, addresses))
         audit_record(
             actor=locked,
             subject=locked,
@@ -90,6 +98,14 @@ def account_close(*, user: User, password: str) -> User:
         )
     user.refresh_from_db()
     return user
+
+
+def _addresses(user: User) -> frozenset[str]:
+    """Every address the person has on the site, in lower case (how the outbox compares them)."""
+    from allauth.account.models import EmailAddress
+
+    found = EmailAddress.objects.filter(user_id=user.pk).values_list("email", flat=True)
+    return frozenset(address.lower() for address in [user.email, *found] if address)
 
 
 def _erase_accounts(user_id: int) -> dict[str, int]:

@@ -375,7 +375,8 @@ def _other_owners(membership: Membership) -> bool:
     )
 
 
-def _cancel_future_signups(membership: Membership) -> None:
+def cancel_future_signups(membership: Membership) -> None:
+    """Cancel the member's sign-ups to activities that have not started (on leaving)."""
     now = timezone.now()
     SignUp.objects.filter(
         activity__community_id=membership.community_id,
@@ -396,7 +397,7 @@ def membership_leave(*, community: Community, user: User) -> Membership:
         membership.state = MemberState.LEFT
         membership.role = Role.MEMBER
         membership.save()
-        _cancel_future_signups(membership)
+        cancel_future_signups(membership)
     return membership
 
 
@@ -417,7 +418,7 @@ def membership_remove(*, membership: Membership, by: User, reason: str = "") -> 
         locked.state = MemberState.REMOVED
         locked.role = Role.MEMBER
         locked.save()
-        _cancel_future_signups(locked)
+        cancel_future_signups(locked)
         audit_record(
             actor=by,
             subject=locked,

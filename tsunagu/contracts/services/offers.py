@@ -95,6 +95,11 @@ def contract_offer(
     )
     withholding_applies = withholding_category and worker_is_individual
     with transaction.atomic():
+        # Both accounts' rows, in one order: closing an account locks its row before it checks for
+        # open contracts, so an offer made at that moment is either seen by it or refused here.
+        parties = User.objects.select_for_update().filter(pk__in=[client.pk, worker.pk])
+        if not all(parties.order_by("pk").values_list("is_active", flat=True)):
+            raise ContractError.refuse("closed_account")
         contract = Contract.objects.create(
             client=client,
             worker=worker,
