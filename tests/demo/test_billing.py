@@ -4,20 +4,17 @@ issues nothing more."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
+from tests.demo.conftest import DemoRuns
 from tsunagu.billing.models import Invoice, InvoiceKind
 from tsunagu.billing.selectors import annual_totals, tax_today
 from tsunagu.contracts.models import Milestone
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
-def test_demo_invoices_are_issued_once() -> None:
-    call_command("demo", "--no-progress", stdout=io.StringIO())
+def test_demo_invoices_are_issued_once(demo_runs: DemoRuns) -> None:
     paid = Milestone.objects.filter(released_amount__gt=0).count()
     assert Invoice.objects.filter(kind=InvoiceKind.PLATFORM_FEE).count() == paid
     payments = Invoice.objects.filter(kind=InvoiceKind.CLIENT_PAYMENT)
@@ -26,6 +23,7 @@ def test_demo_invoices_are_issued_once() -> None:
     assert all(i.document["issuer"]["registration_number"] == "T5010001000001" for i in payments)
     worker = payments[0].worker
     assert annual_totals(worker=worker, year=tax_today().year).total.gross > 0
-    before = sorted(Invoice.objects.values_list("pk", flat=True))
-    call_command("demo", "--no-progress", stdout=io.StringIO())
-    assert sorted(Invoice.objects.values_list("pk", flat=True)) == before
+    # the second run issued none
+    issued = demo_runs.first["rows"]["billing.Invoice"]
+    assert demo_runs.second["rows"]["billing.Invoice"] == issued
+    assert sorted(Invoice.objects.values_list("pk", flat=True)) == issued

@@ -3,20 +3,16 @@ members see; running it again adds nothing."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from tsunagu.communities.models import Community, Endorsement, Membership, MemberState, SignUp
 from tsunagu.demo.communities import demo_communities_load
 from tsunagu.jobs.models import Job, Visibility
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_demo_communities_load_once() -> None:
-    call_command("demo", "--no-progress", stdout=io.StringIO())
     assert Community.objects.count() == 2
     assert Membership.objects.filter(state=MemberState.ACTIVE).count() >= 8
     assert Membership.objects.filter(state=MemberState.PENDING).count() == 1

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from tsunagu.demo.jobs import demo_jobs_load, demo_jobs_wanting_proposals
 from tsunagu.jobs.models import Job, JobKind
 from tsunagu.jobs.selectors import SearchParams, job_search_queryset
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_demo_jobs() -> None:
-    call_command("demo", "--no-progress", stdout=io.StringIO())
     jobs = Job.objects.filter(status="open")
     assert jobs.count() >= 60
     assert set(jobs.values_list("kind", flat=True)) == set(JobKind.values)

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from tsunagu.demo.jobs import demo_jobs_wanting_proposals
 from tsunagu.demo.proposals import demo_proposals_load
 from tsunagu.proposals.models import Proposal
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_demo_proposals_follow_the_jobs_and_are_idempotent() -> None:
-    call_command("demo", "--no-progress", stdout=io.StringIO())
     wanted = demo_jobs_wanting_proposals()
     assert wanted
     for job, count in wanted:

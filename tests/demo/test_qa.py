@@ -3,19 +3,15 @@ adds none."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from tsunagu.demo.qa import demo_questions_load
 from tsunagu.qa.models import Answer, HelpfulVote, Question, QuestionStatus
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_demo_questions_have_answers_and_best_answers_and_are_idempotent() -> None:
-    call_command("demo", "--no-progress", stdout=io.StringIO())
     assert Question.objects.count() == 3
     assert Answer.objects.count() == 4
     assert Question.objects.filter(best_answer__isnull=False).count() == 2

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from tsunagu.demo.referrals import demo_referrals_load
 from tsunagu.referrals.models import Connection, ConnectionStatus, Referral, ReferralStatus
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_demo_referrals_load_and_are_idempotent() -> None:
-    call_command("demo", "--no-progress", stdout=io.StringIO())
     assert Connection.objects.filter(status=ConnectionStatus.ACCEPTED).count() == 9
     assert Connection.objects.filter(status=ConnectionStatus.PENDING).count() == 2
     referrals = Referral.objects.all()

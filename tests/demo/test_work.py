@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from tests.demo.conftest import DemoRuns
 from tsunagu.contracts.models import Contract
 from tsunagu.contracts.states import MilestoneStatus
 from tsunagu.demo.work import WORK
@@ -16,11 +14,10 @@ from tsunagu.ledger.checks import run_checks
 from tsunagu.profiles.models import Profile
 from tsunagu.trust.models import Review
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
-def test_demo_work_is_paid_reviewed_scored_and_made_once() -> None:
-    call_command("demo", "--no-progress", stdout=io.StringIO())
+def test_demo_work_is_paid_reviewed_scored_and_made_once(demo_runs: DemoRuns) -> None:
 
     contracts = Contract.objects.filter(title__in=[w.title for w in WORK])
     assert contracts.count() == len(WORK)
@@ -42,5 +39,9 @@ def test_demo_work_is_paid_reviewed_scored_and_made_once() -> None:
     assert page.status_code == 200
     assert "用語集まで作っていただき" in page.content.decode()
 
-    call_command("demo", "--no-progress", stdout=io.StringIO())
-    assert Contract.objects.filter(title__in=[w.title for w in WORK]).count() == len(WORK)
+    # the second run made none
+    assert (
+        demo_runs.second["rows"]["contracts.Contract"]
+        == demo_runs.first["rows"]["contracts.Contract"]
+    )
+    assert demo_runs.second["rows"]["trust.Review"] == demo_runs.first["rows"]["trust.Review"]
