@@ -56,7 +56,9 @@ def test_the_export_holds_the_persons_data_and_the_link_works_once(
     download = client.get(link)
     assert download.status_code == 200
     assert download["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(download.content))
+    assert download["Content-Disposition"].startswith('attachment; filename="tsunagu-export-')
+    assert download.streaming  # written out from a file, not held in memory
+    archive = zipfile.ZipFile(io.BytesIO(download.getvalue()))
     names = set(archive.namelist())
     assert {
         "profile/account.json",

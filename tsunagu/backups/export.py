@@ -8,11 +8,12 @@ import datetime
 import hashlib
 import io
 import secrets
+import shutil
+import tempfile
 import zipfile
+from typing import IO, Any
 
-from django.conf import settings
-from django.contrib.sites.models import Site
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from tsunagu.accounts.models import User
 from tsunagu.backups.models import DataExport, ExportState
 from tsunagu.core.exports import exporters
+from tsunagu.core.links import site_url
 from tsunagu.core.uploads import atomic_with_files, file_written
 from tsunagu.notifications.services import email_queue, notify
 
@@ -63,9 +65,10 @@ def data_export_build(*, export_id: int) -> str:
         return "skipped"
     export = DataExport.objects.select_related("user").get(pk=export_id)
     found = exporters()
-    buffer = io.BytesIO()
+    # on disk, not in memory: years of deliveries and rooms add up
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after storage has copied it
     try:
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for done, (name, exporter) in enumerate(found.items(), 1):
                 for path, data in exporter(export.user_id):
                     archive.writestr(f"{name}/{path}", data)
@@ -73,21 +76,27 @@ def data_export_build(*, export_id: int) -> str:
                     progress=min(99, done * 100 // max(len(found), 1))
                 )
     except Exception:
+        spool.close()
         DataExport.objects.filter(pk=export_id).update(state=ExportState.FAILED)
         raise
+    with spool:
+        size = spool.seek(0, io.SEEK_END)
+        spool.seek(0)
+        return _ready(export, File(spool), size)
+
+
+def _ready(export: DataExport, content: File[Any], size: int) -> str:
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with atomic_with_files():
-        export.file.save(f"{secrets.token_hex(16)}.zip", ContentFile(buffer.getvalue()), save=False)
+        export.file.save(f"{secrets.token_hex(16)}.zip", content, save=False)
         file_written(export.file)
-        export.size = len(buffer.getvalue())
+        export.size = size
         export.state, export.progress = ExportState.READY, 100
         export.token_hash, export.ready_at = _hash(token), now
         export.expires_at = now + EXPIRES_AFTER
         export.save()
         link = reverse("exports:download", args=[export.pk, token])
-        scheme = "https" if settings.HTTPS else "http"
-        site = f"{scheme}://{Site.objects.get_current().domain}"
         email_queue(
             to=export.user.email,
             subject=_("Your Tsunagu data export is ready"),
@@ -95,7 +104,7 @@ def data_export_build(*, export_id: int) -> str:
                 "Everything Tsunagu holds about you is ready as one ZIP file.\n\n"
                 "Download it (the link works once, for you only, until %(expires)s):\n%(link)s\n"
             )
-            % {"expires": f"{export.expires_at:%Y-%m-%d %H:%M} UTC", "link": f"{site}{link}"},
+            % {"expires": f"{export.expires_at:%Y-%m-%d %H:%M} UTC", "link": site_url(link)},
         )
         notify(
             user=export.user,
@@ -106,8 +115,8 @@ def data_export_build(*, export_id: int) -> str:
     return "ready"
 
 
-def data_export_download(*, user: User, export_id: int, token: str) -> tuple[str, bytes]:
-    """The ZIP, once: afterwards the link is spent and the file removed. Anyone but its owner,
+def data_export_download(*, user: User, export_id: int, token: str) -> tuple[str, IO[bytes]]:
+    """The ZIP as an open file to stream, once: afterwards the link is spent and the file removed. Anyone but its owner,
     a wrong token, a spent or an expired link is refused with the same answer (ExportRefused)."""
     with transaction.atomic():
         export = DataExport.objects.select_for_update().filter(pk=export_id, user=user).first()
@@ -120,14 +129,17 @@ def data_export_download(*, user: User, export_id: int, token: str) -> tuple[str
             raise ExportRefused(_("This download link does not work (any more)."))
         if export.expires_at is None or export.expires_at <= timezone.now():
             raise ExportRefused(_("This download link has expired. Ask for a new export."))
+        # a copy to hand out while the stored file goes once this commits
+        copy = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it when sent
         with export.file.open("rb") as handle:
-            data = handle.read()
+            shutil.copyfileobj(handle, copy)
+        copy.seek(0)
         name = export.file.name
         storage = export.file.storage
         export.state, export.downloaded_at, export.file = ExportState.DOWNLOADED, timezone.now(), ""
         export.save(update_fields=["state", "downloaded_at", "file"])
         transaction.on_commit(lambda: storage.delete(name))
-    return f"tsunagu-export-{timezone.localdate():%Y%m%d}.zip", data
+    return f"tsunagu-export-{timezone.localdate():%Y%m%d}.zip", copy
 
 
 def data_exports_expire() -> int:

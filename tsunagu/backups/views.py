@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -48,14 +49,14 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_download(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+def export_download(request: HttpRequest, pk: int, token: str) -> HttpResponseBase:
     try:
         filename, data = data_export_download(
             user=signed_in_user(request), export_id=pk, token=token
         )
     except ExportRefused as exc:
         return render(request, "backups/export_refused.html", {"error": str(exc)}, status=404)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = FileResponse(data, as_attachment=True, filename=filename)
+    response["Content-Type"] = "application/zip"
     response["Cache-Control"] = "private, no-store"
     return response
