@@ -182,8 +182,9 @@ def database_load(*, alias: str, vendor: str, snapshot: Path) -> None:
             source.close()
         return
     with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        cursor.execute("CREATE SCHEMA public")
+        # What the site's schema holds goes, one object at a time: dropping the schema itself
+        # would need its owner, which a hosted database rarely makes the site's user.
+        cursor.execute(_DROP_ALL)
     connection.close()
     env, name = _pg_env(settings)
     _run(
@@ -198,6 +199,29 @@ def database_load(*, alias: str, vendor: str, snapshot: Path) -> None:
         ],
         env,
     )
+
+
+_DROP_ALL = """
+DO $$
+DECLARE item record;
+BEGIN
+  FOR item IN
+    SELECT c.relname AS name, c.relkind AS kind FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))
+  LOOP
+    EXECUTE format(
+      CASE item.kind
+        WHEN 'v' THEN 'DROP VIEW IF EXISTS %I CASCADE'
+        WHEN 'm' THEN 'DROP MATERIALIZED VIEW IF EXISTS %I CASCADE'
+        WHEN 'S' THEN 'DROP SEQUENCE IF EXISTS %I CASCADE'
+        WHEN 'f' THEN 'DROP FOREIGN TABLE IF EXISTS %I CASCADE'
+        ELSE 'DROP TABLE IF EXISTS %I CASCADE'
+      END, item.name);
+  END LOOP;
+END $$;
+"""
 
 
 def database_facts(*, alias: str) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
