@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -146,3 +147,30 @@ def test_two_requests_with_one_key_at_once_charge_once() -> None:
     assert sorted(results) in ([201, 201], [201, 409]), results
     assert Payment.objects.filter(user=user).count() == 1
     assert balance(user) == 10_000
+
+
+def test_answered_keys_are_forgotten_after_a_week_and_unanswered_ones_kept() -> None:
+    from django.utils import timezone
+
+    from tsunagu.api.idempotency import KEEP_ANSWERED, idempotency_records_sweep
+    from tsunagu.core.periodic import registered_jobs
+
+    user = UserFactory()
+    now = timezone.now()
+
+    def record(key: str, *, answered_ago: Any) -> IdempotentRequest:
+        completed = None if answered_ago is None else now - answered_ago
+        return IdempotentRequest.objects.create(
+            user=user, key=key, fingerprint="f" * 64, status_code=201, completed_at=completed
+        )
+
+    old = record("old", answered_ago=KEEP_ANSWERED + datetime.timedelta(minutes=1))
+    recent = record("recent", answered_ago=KEEP_ANSWERED - datetime.timedelta(minutes=1))
+    stuck = record("stuck", answered_ago=None)
+    IdempotentRequest.objects.filter(pk=stuck.pk).update(created_at=now - 4 * KEEP_ANSWERED)
+
+    assert idempotency_records_sweep(now=now) == 1
+    assert set(IdempotentRequest.objects.values_list("pk", flat=True)) == {recent.pk, stuck.pk}
+    assert not IdempotentRequest.objects.filter(pk=old.pk).exists()
+    assert idempotency_records_sweep(now=now) == 0
+    assert "api.idempotency" in registered_jobs()

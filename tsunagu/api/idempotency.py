@@ -14,10 +14,15 @@ both run: the database's unique constraint lets one insert win. A refusal of the
 (bad input, not enough balance: nothing changed) forgets the key, so the corrected request can
 use it again. An unexpected error keeps it in progress rather than risk doing the work twice.
 The header is optional: without it a request is simply carried out.
+
+An answered key is kept for ``KEEP_ANSWERED`` (a week), then swept by the periodic tick
+(``idempotency_records_sweep``): a retry later than that is a new request. A key never answered
+(the process died during the work) is kept, since nobody can tell whether the work was done.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Callable
@@ -41,9 +46,10 @@ HEADER = "Idempotency-Key"
 IDEMPOTENCY_DESCRIPTION = (
     " Send an `Idempotency-Key` header (1 to 255 printable ASCII characters) to retry safely: "
     "the same key with the same body answers the first result without doing it again; the "
-    "same key with another body answers 409."
+    "same key with another body answers 409. Keys are remembered for 7 days."
 )
 MAX_KEY_LENGTH = 255
+KEEP_ANSWERED = datetime.timedelta(days=7)
 
 # Refusals that change nothing: after one, the key may be used again.
 _REFUSALS = (DomainError, ValidationError, HttpError)
@@ -131,3 +137,10 @@ def _replay(record: IdempotentRequest, fingerprint: str) -> Any:
             status=409,
         )
     return Status(record.status_code, record.response)
+
+
+def idempotency_records_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Forget keys answered more than ``KEEP_ANSWERED`` ago; returns how many."""
+    cutoff = (now or timezone.now()) - KEEP_ANSWERED
+    deleted, _by_model = IdempotentRequest.objects.filter(completed_at__lt=cutoff).delete()
+    return deleted
