@@ -16,11 +16,15 @@ through ``webhook_receive`` as a separate step, so it can arrive before or after
 answer. ``payment_execute`` itself runs against committed data in test_races.py and
 test_crash.py. Rolling back one transaction keeps every example independent and fast; cleaning
 the tables between examples of a transactional test would be slower and easy to get wrong.
+
+Each run tries ``STATEFUL_EXAMPLES`` sequences (30) of up to 50 steps, new ones every run; set it
+higher to search harder locally.
 """
 
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,6 +82,8 @@ from tsunagu.payments.wallet import wallet_top_up_start
 
 MS = MilestoneStatus
 OPEN_FOR_SETTLEMENT = ESCROWED - {MS.DISPUTED}
+
+EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "30"))
 
 
 def gross_of(amount: int) -> int:
@@ -826,7 +832,7 @@ def test_contract_state_machine() -> None:
     run_state_machine_as_test(
         ContractMachine,
         settings=settings(
-            max_examples=60,
+            max_examples=EXAMPLES,
             stateful_step_count=50,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
