@@ -277,3 +277,26 @@ def test_mentions_find_display_names_with_spaces(db: None) -> None:
     for body in ("@Tarou 違う人", "@Outsider", "@発注者", "mail taro@Taro Yamada"):
         assert not message_send(room=room, sender=client, body=body).mentions.exists(), body
     assert not outsider.mentioned_in.exists()
+
+
+def test_an_edit_that_names_someone_new_tells_them_once(db: None) -> None:
+    from tsunagu.notifications.models import Notification
+
+    client = person("発注者")
+    taro, hanako = person("Taro Yamada"), person("山田 花子")
+    room = group_room_create(client=client, title="チーム", workers=[taro, hanako])
+    message = message_send(room=room, sender=client, body="@Taro Yamada さん、確認お願いします")
+
+    def told(user: Any) -> int:
+        return Notification.objects.filter(user=user, kind="message.mention").count()
+
+    assert (told(taro), told(hanako)) == (1, 0)
+    message_edit(
+        message=message, by=client, body="@Taro Yamada さん、@山田 花子さん、確認お願いします"
+    )
+    assert set(message.mentions.all()) == {taro, hanako}
+    assert (told(taro), told(hanako)) == (1, 1)  # the one named again is not told twice
+    message_edit(message=message, by=client, body="@山田 花子さん、確認お願いします")
+    assert (told(taro), told(hanako)) == (1, 1)
+    link = Notification.objects.get(user=hanako, kind="message.mention").url
+    assert link.endswith(f"#m{message.seq}")  # the message, not its revision

@@ -400,20 +400,28 @@ def message_send(
                 blocked=False,
                 message=message,
             )
-        mentioned = _mentions(room, sender, body)
-        if mentioned:
-            message.mentions.set(mentioned)
-            for user in mentioned:
-                notify(
-                    user=user,
-                    kind="message.mention",
-                    message=lambda: (
-                        _("%(name)s mentioned you in %(room)s")
-                        % {"name": sender.profile.display_name, "room": room.title}
-                    ),
-                    url=reverse("messaging:room", args=[room.pk]) + f"#m{message.seq}",
-                )
+        _mentions_notify(room, sender, message, _mentions(room, sender, body))
     return message
+
+
+def _mentions_notify(room: Room, sender: User, message: Message, mentioned: list[User]) -> None:
+    """Record the people ``message`` mentions and tell each, once per message: an edit that
+    names someone new tells them; one that names the same people again tells nobody twice."""
+    already = set(message.mentions.values_list("pk", flat=True))
+    new = [user for user in mentioned if user.pk not in already]
+    if not new:
+        return
+    message.mentions.add(*new)
+    for user in new:
+        notify(
+            user=user,
+            kind="message.mention",
+            message=lambda: (
+                _("%(name)s mentioned you in %(room)s")
+                % {"name": sender.profile.display_name, "room": room.title}
+            ),
+            url=reverse("messaging:room", args=[room.pk]) + f"#m{message.seq}",
+        )
 
 
 def _mentions(room: Room, sender: User, body: str) -> list[User]:
@@ -495,6 +503,8 @@ def message_edit(*, message: Message, by: User, body: str) -> Message:
                 blocked=False,
                 message=entry,
             )
+        # the mentions belong to the message, which the edit's revision now reads as
+        _mentions_notify(room, by, message, _mentions(room, by, body))
     return entry
 
 
