@@ -18,6 +18,7 @@ from tests.contracts.factories import offer
 from tests.jobs.factories import published_job
 from tests.proposals.factories import proposal, worker_user
 from tests.support.races import race
+from tests.support.seeds import migration_seeds_restore
 from tsunagu.accounts.closing import ClosingError, account_close
 from tsunagu.accounts.models import User
 from tsunagu.communities.models import Membership, MemberState, Role
@@ -149,3 +150,45 @@ def test_an_offer_at_the_moment_of_closing_is_seen_by_it_or_refused() -> None:
             assert isinstance(closed, ClosingError) and closed.code == "still_open", results
             assert isinstance(offered, Contract)
             assert worker.is_active and contracts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_offer_from_a_proposal_while_its_worker_closes_never_deadlocks() -> None:
+    """Closing withdraws the worker's proposals; an offer from one locks it too. Both take the
+    accounts first, so neither waits on the other: one of them wins, cleanly."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tsunagu.contracts.services import MilestoneInput
+    from tsunagu.proposals.services import proposal_offer
+
+    migration_seeds_restore()  # a transactional test before this one emptied the categories
+    for _round in range(3):
+        worker = worker_user()
+        waiting = proposal(worker=worker)
+        due = timezone.localdate() + datetime.timedelta(days=10)
+
+        def close(worker: User = worker) -> User:
+            return account_close(user=worker, password="password")
+
+        def make_offer(waiting: Any = waiting, due: datetime.date = due) -> Contract:
+            return proposal_offer(
+                proposal=waiting,
+                by=waiting.job.client,
+                title=waiting.job.title,
+                description=waiting.job.description,
+                deliverables="翻訳済みの原稿",
+                milestones=[MilestoneInput("翻訳", waiting.price, due)],
+                payment_due=due + datetime.timedelta(days=30),
+            )
+
+        closed, offered = race(close, make_offer)
+        waiting.refresh_from_db()
+        if isinstance(closed, User):
+            assert isinstance(offered, ContractError) and offered.code == "closed_account"
+            assert waiting.status == ProposalStatus.WITHDRAWN
+        else:
+            assert isinstance(closed, ClosingError) and closed.code == "still_open", closed
+            assert isinstance(offered, Contract)
+            assert waiting.status == ProposalStatus.OFFERED

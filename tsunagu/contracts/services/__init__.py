@@ -45,6 +45,7 @@ from tsunagu.contracts.services.offers import (
     contract_accept_terms,
     contract_decline,
     contract_offer,
+    contract_parties_lock,
     terms_hash,
 )
 from tsunagu.contracts.services.settlement import milestone_accept, milestones_auto_accept_due
@@ -68,6 +69,7 @@ __all__ = [
     "contract_cancel",
     "contract_decline",
     "contract_offer",
+    "contract_parties_lock",
     "delivery_submit",
     "dispute_decide",
     "dispute_open",

@@ -44,6 +44,18 @@ class MilestoneInput:
     due_date: datetime.date
 
 
+def contract_parties_lock(*, client_id: int, worker_id: int) -> None:
+    """Lock both accounts' rows, in one order, inside the caller's transaction; refuse a closed one.
+
+    Closing an account locks its row before it checks for open contracts, so an offer made at
+    that moment is either seen by the closing or refused here. A caller that locks other rows
+    the closing also takes (a proposal) calls this first, so that the two never wait on each other.
+    """
+    parties = User.objects.select_for_update().filter(pk__in=[client_id, worker_id])
+    if not all(parties.order_by("pk").values_list("is_active", flat=True)):
+        raise ContractError.refuse("closed_account")
+
+
 def contract_offer(
     *,
     client: User,
@@ -95,11 +107,7 @@ def contract_offer(
     )
     withholding_applies = withholding_category and worker_is_individual
     with transaction.atomic():
-        # Both accounts' rows, in one order: closing an account locks its row before it checks for
-        # open contracts, so an offer made at that moment is either seen by it or refused here.
-        parties = User.objects.select_for_update().filter(pk__in=[client.pk, worker.pk])
-        if not all(parties.order_by("pk").values_list("is_active", flat=True)):
-            raise ContractError.refuse("closed_account")
+        contract_parties_lock(client_id=client.pk, worker_id=worker.pk)
         contract = Contract.objects.create(
             client=client,
             worker=worker,

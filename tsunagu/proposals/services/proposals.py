@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import audit_record
 from tsunagu.contracts.models import Contract
-from tsunagu.contracts.services import MilestoneInput, contract_offer
+from tsunagu.contracts.services import MilestoneInput, contract_offer, contract_parties_lock
 from tsunagu.jobs.models import Job, JobInvitation, JobKind, JobStatus
 from tsunagu.jobs.selectors import jobs_visible_to
 from tsunagu.jobs.services import job_invite
@@ -338,6 +338,8 @@ def proposal_offer(
     """Send the worker an offer (written terms) from their proposal: the contract is created
     offered, withholding tax follows the job's category, and the proposal becomes offered."""
     with transaction.atomic():
+        # the accounts before the proposal, as closing an account takes them
+        contract_parties_lock(client_id=by.pk, worker_id=proposal.worker_id)
         locked = _lock_proposal(proposal.pk)
         job = Job.objects.select_related("category", "client").get(pk=locked.job_id)
         if by.pk != job.client_id:
