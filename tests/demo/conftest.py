@@ -18,13 +18,12 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
-from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db.models import Max
 from django.test import override_settings
 
 from tests.support.seeds import migration_seeds_restore
+from tests.support.settings import isolated_settings, storages_forget
 from tsunagu.jobs import search
 
 
@@ -64,29 +63,9 @@ def demo_runs(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[DemoRuns]:
     root = tmp_path_factory.mktemp("demo")
-    isolated = override_settings(
-        TASKS={
-            "default": {
-                "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                "QUEUES": ["default"],
-            }
-        },
-        MEDIA_ROOT=root / "media",
-        PRIVATE_MEDIA_ROOT=root / "private",
-        STORAGES={
-            **settings.STORAGES,
-            "private": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(root / "private"), "base_url": None},
-            },
-        },
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        LANGUAGE_CODE="ja",
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-    )
+    isolated = override_settings(**isolated_settings(root, settings.STORAGES))
     with django_db_blocker.unblock(), isolated:
-        storages._storages = {}  # type: ignore[attr-defined]
-        cache.clear()
+        storages_forget()
         try:
             output = _run()
             first = database_state()
@@ -94,8 +73,7 @@ def demo_runs(
             second = database_state()
             yield DemoRuns(output=output, first=first, second=second)
         finally:
-            storages._storages = {}  # type: ignore[attr-defined]
-            cache.clear()
+            storages_forget()
             call_command("flush", interactive=False, verbosity=0)
             search.fts_clear()  # SQLite's full-text tables are no model: flush leaves them
             migration_seeds_restore()

@@ -375,8 +375,7 @@ def _other_owners(membership: Membership) -> bool:
     )
 
 
-def cancel_future_signups(membership: Membership) -> None:
-    """Cancel the member's sign-ups to activities that have not started (on leaving)."""
+def _cancel_future_signups(membership: Membership) -> None:
     now = timezone.now()
     SignUp.objects.filter(
         activity__community_id=membership.community_id,
@@ -387,6 +386,14 @@ def cancel_future_signups(membership: Membership) -> None:
     ).update(cancelled_at=now)
 
 
+def _leave(membership: Membership) -> None:
+    """The member leaves (a locked row): no longer a member, future sign-ups cancelled."""
+    membership.state = MemberState.LEFT
+    membership.role = Role.MEMBER
+    membership.save()
+    _cancel_future_signups(membership)
+
+
 def membership_leave(*, community: Community, user: User) -> Membership:
     """Leave the community. Future sign-ups are cancelled; everything else stays."""
     with transaction.atomic():
@@ -394,11 +401,45 @@ def membership_leave(*, community: Community, user: User) -> Membership:
         membership = _active(community, user, lock=True)
         if membership.role == Role.OWNER and not _other_owners(membership):
             raise CommunityError.refuse("last_owner")
-        membership.state = MemberState.LEFT
-        membership.role = Role.MEMBER
-        membership.save()
-        cancel_future_signups(membership)
+        _leave(membership)
     return membership
+
+
+def last_owner_of(*, user_id: int) -> list[Community]:
+    """The communities ``user_id`` alone owns while others belong to them."""
+    owned = Membership.objects.filter(
+        user_id=user_id, role=Role.OWNER, state=MemberState.ACTIVE
+    ).select_related("community")
+    return [
+        m.community
+        for m in owned.order_by("community__name")
+        if not _other_owners(m)
+        and Membership.objects.filter(community_id=m.community_id, state=MemberState.ACTIVE)
+        .exclude(pk=m.pk)
+        .exists()
+    ]
+
+
+def memberships_end(*, user_id: int) -> tuple[int, int]:
+    """For a closing account: leave every community (its own services' refusal of a last owner
+    is the closing's blocker, see ``last_owner_of``) and withdraw every request or invitation.
+    Returns (communities left, requests withdrawn)."""
+    belongs = Membership.objects.filter(
+        user_id=user_id, state__in=(MemberState.ACTIVE, MemberState.PENDING, MemberState.INVITED)
+    )
+    # the community first, then the membership, as the other services lock them
+    ids = sorted(set(belongs.values_list("community_id", flat=True)))
+    list(Community.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    left = withdrawn = 0
+    for membership in belongs.select_for_update().order_by("pk"):
+        if membership.state == MemberState.ACTIVE:
+            _leave(membership)
+            left += 1
+        else:
+            membership.state, membership.role = MemberState.DECLINED, Role.MEMBER
+            membership.save()
+            withdrawn += 1
+    return left, withdrawn
 
 
 def membership_remove(*, membership: Membership, by: User, reason: str = "") -> Membership:
@@ -418,7 +459,7 @@ def membership_remove(*, membership: Membership, by: User, reason: str = "") -> 
         locked.state = MemberState.REMOVED
         locked.role = Role.MEMBER
         locked.save()
-        cancel_future_signups(locked)
+        _cancel_future_signups(locked)
         audit_record(
             actor=by,
             subject=locked,

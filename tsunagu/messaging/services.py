@@ -407,6 +407,8 @@ def message_send(
 def _mentions_notify(room: Room, sender: User, message: Message, mentioned: list[User]) -> None:
     """Record the people ``message`` mentions and tell each, once per message: an edit that
     names someone new tells them; one that names the same people again tells nobody twice."""
+    if not mentioned:
+        return  # most messages name nobody: no query for them
     already = set(message.mentions.values_list("pk", flat=True))
     new = [user for user in mentioned if user.pk not in already]
     if not new:
