@@ -176,6 +176,18 @@ def test_the_sieve_finds_the_same_kinds_of_words_as_python() -> None:
         assert cue_words(text, marks) == cue_words(text), text
 
 
+def test_the_score_is_the_same_from_the_sieve_s_marks_as_from_the_words() -> None:
+    scorer = model.load()
+    for case in single_cases()[::5]:
+        text = fold(case.text).text
+        marks = SIEVE.look(text)
+        if marks is None:
+            continue
+        # twice: the second reads the part the first one kept for the same marks
+        assert scorer.score(text, marks) == scorer.score(text), text
+        assert scorer.score(text, marks) == scorer.score(text), text
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests.guard.devset import CASES, disguise_cases, heldout_cases, single_cases
 from tsunagu.guard import ConversationScanner, scan, scan_with_context
 from tsunagu.guard.normalise import normalise
-from tsunagu.guard.sieve import LONGEST, SIEVE, Sieve, python_to_re2, re2
+from tsunagu.guard.sieve import LONGEST, SIEVE, Sieve, _matcher, python_to_re2, re2
 
 
 def _without_sieve(text: str) -> object:
@@ -250,3 +250,13 @@ def test_a_small_memory_budget_is_slower_not_wrong(monkeypatch: pytest.MonkeyPat
     for text in _texts():
         view = normalise(text).text
         assert small.look(view) == SIEVE.look(view)
+
+
+def test_a_set_without_an_inner_one_is_matched_through_its_wrapper() -> None:
+    class Wrapper:  # what re2.Set gives when it holds no compiled set of its own
+        def Match(self, data: bytes) -> list[int] | None:
+            return [0] if b"@" in data else None
+
+    match = _matcher(Wrapper())
+    assert match(b"a@b") == [0]
+    assert match(b"ab") == []

@@ -215,6 +215,8 @@ class SolicitationModel:
     _table: array[float] = field(init=False, repr=False)
     # what each set of kinds of words adds: (sum of weights, number of features)
     _by_words: dict[frozenset[str], tuple[float, int]] = field(init=False, repr=False)
+    # the same, by the sieve's marks for those kinds of words
+    _by_marks: dict[frozenset[str], tuple[float, int]] = field(init=False, repr=False)
     _model: _Model = field(init=False, repr=False)
     _pointer: Any = field(init=False, repr=False)
 
@@ -224,6 +226,7 @@ class SolicitationModel:
             table[bucket] = weight
         self._table = table  # kept alive as long as the structure that points into it
         self._by_words = {}
+        self._by_marks = {}
         self._model = _Model(
             table.buffer_info()[0], (1 << self.bits) - 1, self.order, self.shortest
         )
@@ -256,7 +259,10 @@ class SolicitationModel:
                     total += weight
                     known += 1
         if with_cues:
-            added, counted = self._cue_part(cue_words(text, marks))
+            if marks is None:
+                added, counted = self._cue_part(cue_words(text))
+            else:
+                added, counted = self._cue_part_of_marks(marks & _CUE_MARK_SET)
             total += added
             known += counted
         # the features are a unit vector: each of the ``known`` features counts 1/sqrt(known)
@@ -269,6 +275,15 @@ class SolicitationModel:
             part = (sum(w for w in weights if w != 0.0), sum(1 for w in weights if w != 0.0))
             if len(self._by_words) < 1 << 14:  # 14 kinds of words: every set fits
                 self._by_words[present] = part
+        return part
+
+    def _cue_part_of_marks(self, marks: frozenset[str]) -> tuple[float, int]:
+        """_cue_part for the kinds of words whose marks (the sieve's, see _CUE_MARKS) are seen."""
+        part = self._by_marks.get(marks)
+        if part is None:
+            part = self._cue_part(frozenset(_CUE_MARKS[mark] for mark in marks))
+            if len(self._by_marks) < 1 << 14:
+                self._by_marks[marks] = part
         return part
 
     def solicits(self, text: str, marks: frozenset[str] | None = None) -> bool:
@@ -304,10 +319,9 @@ _SENTENCE = re.compile(r"[^。！!？?\n]*?(?:[。！!？?\n]+|\.\s+|$)")
 
 def _kind(sentence: str) -> str:
     """Which request a sentence makes, by the kinds of words in it (see _CUE_WORDS)."""
-    words = cue_words(sentence)
-    if "escrow" in words:
+    if _CUE_WORDS["escrow"].search(sentence):
         return "solicit_no_escrow"
-    if "money" in words:
+    if _CUE_WORDS["money"].search(sentence):
         return "solicit_payment"
     return "solicit_contact"
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 try:  # pragma: no cover - the import succeeds or not depending on the platform
@@ -152,6 +152,21 @@ def _group_end(source: str, start: int) -> int:
     raise ValueError(f"unbalanced group at {start}")
 
 
+# A group of marks: the compiled set's match (UTF-8 text to the indices of the marks seen in it),
+# the marks' names, and the pattern the group needs (see Sieve.needs).
+_Group = tuple[Callable[[bytes], list[int]], list[str], re.Pattern[str] | None]
+
+
+def _matcher(compiled: Any) -> Callable[[bytes], list[int]]:
+    """The compiled ``re2.Set``'s match: the inner set's own where the wrapper holds one (the
+    wrapper adds a Python call for every text and turns no match into None)."""
+    inner = getattr(compiled, "_set", None)
+    if inner is not None and callable(getattr(inner, "Match", None)):
+        match: Callable[[bytes], list[int]] = inner.Match
+        return match
+    return lambda data: compiled.Match(data) or []
+
+
 class Sieve:
     """Marks registered by the detectors, looked for in a pass over the text per group.
 
@@ -164,7 +179,9 @@ class Sieve:
     def __init__(self) -> None:
         self._marks: dict[str, str] = {}
         self._groups: dict[str, list[str]] = {}
-        self._sets: list[tuple[Any, list[str], re.Pattern[str] | None]] | None = None
+        # per group: the compiled set's match (bytes -> indices of the marks seen), the marks'
+        # names, and the pattern the group needs (see needs)
+        self._sets: list[_Group] | None = None
         self._needs: dict[str, re.Pattern[str]] = {}
         self._lock = threading.Lock()
         self.enabled = re2 is not None
@@ -200,12 +217,11 @@ class Sieve:
         except UnicodeEncodeError:  # a lone surrogate: RE2 reads only valid UTF-8
             return None
         seen: list[str] = []
-        for marks, names, needed in self._sets or self._compile():
+        for match, names, needed in self._sets or self._compile():
             if needed is not None and needed.search(text) is None:
                 continue
-            found = marks.Match(data)
-            if found:
-                seen += [names[index] for index in found]
+            for index in match(data):
+                seen.append(names[index])
         return frozenset(seen)
 
     @contextlib.contextmanager
@@ -218,7 +234,7 @@ class Sieve:
         finally:
             self.enabled = before
 
-    def _compile(self) -> list[tuple[Any, list[str], re.Pattern[str] | None]]:
+    def _compile(self) -> list[_Group]:
         with self._lock:
             if self._sets is None:
                 sets = []
@@ -230,7 +246,7 @@ class Sieve:
                     for name in names:
                         marks.Add(self._marks[name])
                     marks.Compile()
-                    sets.append((marks, names, self._needs.get(group)))
+                    sets.append((_matcher(marks), names, self._needs.get(group)))
                 self._sets = sets
             return self._sets
 

@@ -132,6 +132,8 @@ _FAMILY_OF_MARK = {
     },
 }
 
+_FAMILY_MARKS = frozenset(_FAMILY_OF_MARK)
+
 # A refusal or warning after a Japanese phrase, in the same sentence.
 _JA_REFUSAL = re.compile(
     kana_pattern(
@@ -264,7 +266,7 @@ def find_solicitation(view: View) -> list[Hit]:
         ja = _JA_TRIGGER.families_of(text)
         en = _EN_TRIGGER.families_of(text)
     else:
-        families = sorted(_FAMILY_OF_MARK[mark] for mark in marks if mark in _FAMILY_OF_MARK)
+        families = sorted(_FAMILY_OF_MARK[mark] for mark in marks & _FAMILY_MARKS)
         ja = [index for language, index in families if language == "ja"]
         en = [index for language, index in families if language == "en"]
     if ja and not _JA_ANCHOR.search(text):
