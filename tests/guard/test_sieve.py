@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 from tests.guard.devset import CASES, disguise_cases, heldout_cases, single_cases
 from tsunagu.guard import ConversationScanner, scan, scan_with_context
 from tsunagu.guard.normalise import normalise
-from tsunagu.guard.sieve import LONGEST, SIEVE, Sieve, _matcher, python_to_re2, re2
+from tsunagu.guard.sieve import (
+    LONGEST,
+    SIEVE,
+    Sieve,
+    _matcher,
+    python_to_re2,
+    re2,
+    without_gaps,
+)
 
 
 def _without_sieve(text: str) -> object:
@@ -247,6 +255,7 @@ def test_a_small_memory_budget_is_slower_not_wrong(monkeypatch: pytest.MonkeyPat
         for name in names:
             small._marks[name] = SIEVE._marks[name]
             small._groups.setdefault(group, []).append(name)
+    small._needs = dict(SIEVE._needs)
     for text in _texts():
         view = normalise(text).text
         assert small.look(view) == SIEVE.look(view)
@@ -260,3 +269,41 @@ def test_a_set_without_an_inner_one_is_matched_through_its_wrapper() -> None:
     match = _matcher(Wrapper())
     assert match(b"a@b") == [0]
     assert match(b"ab") == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        # the piece between gaps that asks for the most characters
+        ("連絡先[^。]*教えて(?:ください)?", "連絡先"),
+        ("先[^。]*教えて(?:ください)?", "教えて(?:ください)?"),
+        (r"tel(?:.|\n)*[0-9]{8,}", "[0-9]{8,}"),
+        ("[^a]*ab", "ab"),
+        # a gap inside a group ends the group's alternatives and what follows the group
+        ("x(?:ab[^c]*cd|ef)gh", "x(?:ab|ef)"),
+        ("(?:ab[^c]*cd){2,}z", "(?:ab)"),
+        ("q(?:ab[^c]*cd)*z", "q(?:ab)?"),
+        # each alternative on its own; one without a gap is left as it is
+        ("ab[^.]*c|de", "ab|de"),
+        # narrow repeats are no gaps: they end where the text stops matching them
+        (r"[a-z]+@[a-z]*\.com|x\x{3000}*y", r"[a-z]+@[a-z]*\.com|x\x{3000}*y"),
+        ("a[^b]{2}c", "a[^b]{2}c"),
+        ("a{x[^b]{3,}yz", "a{x"),  # a "{" that starts no repeat is a character
+    ],
+)
+def test_gaps_are_left_out_of_marks(pattern: str, expected: str) -> None:
+    assert without_gaps(pattern) == expected
+
+
+def test_every_mark_without_gaps_is_found_wherever_the_mark_is() -> None:
+    full = {name: re2.compile(pattern) for name, pattern in SIEVE.translated.items()}
+    assert any(SIEVE.marks[name] != pattern for name, pattern in SIEVE.translated.items())
+    texts = [normalise(text).text for text in _texts()]
+    found = 0
+    for name, pattern in full.items():
+        reduced = re2.compile(SIEVE.marks[name])
+        for text in texts:
+            if pattern.search(text):
+                found += 1
+                assert reduced.search(text), (name, text)
+    assert found > 1000

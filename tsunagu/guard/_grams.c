@@ -50,12 +50,23 @@ typedef struct {
     int shortest;  /* the shortest n-gram */
 } tsunagu_model;
 
+/* Asking memory for what is needed soon, where the compiler can say so. */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(address) __builtin_prefetch(address)
+#else
+#define PREFETCH(address) ((void)(address))
+#endif
+
 /* Slots for the buckets seen, on the stack for messages of ordinary length. */
 #define STACK_SLOTS 4096
 
 /*
  * The sum of the weights of the distinct buckets of the text's n-grams, and in *known how many
  * of those buckets have a weight (the model's features); NaN without memory.
+ *
+ * Two passes: the first finds the distinct buckets and asks memory for each one's weight as it
+ * finds it; the second adds the weights, in the same order. The table is megabytes and each
+ * weight sits somewhere else in it: fetched one after the other, each would wait for the last.
  */
 double tsunagu_score(const uint32_t *points, size_t length, const tsunagu_model *model,
                      size_t *known) {
@@ -70,17 +81,22 @@ double tsunagu_score(const uint32_t *points, size_t length, const tsunagu_model 
     while (capacity < grams * 2) {
         capacity <<= 1;
     }
-    uint64_t on_stack[STACK_SLOTS];
-    uint64_t *seen = on_stack;
+    uint64_t seen_on_stack[STACK_SLOTS];
+    uint64_t found_on_stack[STACK_SLOTS / 2];
+    uint64_t *seen = seen_on_stack;
+    uint64_t *found = found_on_stack; /* the distinct buckets in the order met: at most grams */
     if (capacity <= STACK_SLOTS) {
         memset(seen, 0, capacity * sizeof(uint64_t));
     } else {
         seen = calloc(capacity, sizeof(uint64_t));
-        if (seen == NULL) {
+        found = malloc(grams * sizeof(uint64_t));
+        if (seen == NULL || found == NULL) {
+            free(seen);
+            free(found);
             return NAN;
         }
     }
-    double sum = 0.0;
+    size_t distinct = 0;
     for (size_t i = 0; i < length; i++) {
         uint64_t state = FNV_OFFSET;
         for (int n = 1; n <= order && i + (size_t)n <= length; n++) {
@@ -94,11 +110,8 @@ double tsunagu_score(const uint32_t *points, size_t length, const tsunagu_model 
             for (;;) {
                 if (seen[slot] == 0) {
                     seen[slot] = bucket + 1;
-                    float weight = model->table[bucket];
-                    if (weight != 0.0f) {
-                        sum += weight;
-                        *known += 1;
-                    }
+                    found[distinct++] = bucket;
+                    PREFETCH(&model->table[bucket]);
                     break;
                 }
                 if (seen[slot] == bucket + 1) {
@@ -108,8 +121,19 @@ double tsunagu_score(const uint32_t *points, size_t length, const tsunagu_model 
             }
         }
     }
-    if (seen != on_stack) {
+    double sum = 0.0;
+    size_t count = 0;
+    for (size_t k = 0; k < distinct; k++) {
+        float weight = model->table[found[k]];
+        if (weight != 0.0f) {
+            sum += weight;
+            count++;
+        }
+    }
+    *known = count;
+    if (seen != seen_on_stack) {
         free(seen);
+        free(found);
     }
     return sum;
 }

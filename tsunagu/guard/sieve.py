@@ -7,12 +7,14 @@ their own pattern may match. Most messages hold one or two marks, so most of the
 regular-expression engine is never started.
 
 The first look is made with RE2's ``Set``, which matches a group of marks in one pass over the
-text with one automaton (a few groups, see Sieve). RE2 has no look-arounds and reads some escapes differently, so each mark
-is translated on the way (look-arounds and word boundaries dropped, bounded repeats left open,
-``\\s`` spelt out as Python reads it): it may report a mark that the detector then does not find,
-but never misses one that it would find. Skipping is only ever an optimisation: without RE2 (a
-platform without a wheel), with the sieve turned off, or for a text it does not look at (very
-long, or not encodable as UTF-8), every detector runs, and the findings are the same
+text with one automaton (a few groups, see Sieve). RE2 has no look-arounds and reads some escapes
+differently, so each mark is translated on the way (look-arounds and word boundaries dropped,
+bounded repeats left open, ``\\s`` spelt out as Python reads it), and its gaps are left out
+("anything up to the end of the sentence" between two phrases; see without_gaps): it may report
+a mark that the detector then does not find, but never misses one that it would find. Skipping
+is only ever an optimisation: without RE2 (a platform without a wheel), with the sieve turned
+off, or for a text it does not look at (very long, or not encodable as UTF-8), every detector
+runs, and the findings are the same
 (tests/guard/test_sieve.py checks this on the cases, their disguised variants and random text).
 """
 
@@ -152,6 +154,186 @@ def _group_end(source: str, start: int) -> int:
     raise ValueError(f"unbalanced group at {start}")
 
 
+# --- gaps: what makes an automaton of many marks large ------------------------------------------
+#
+# A mark such as "連絡先[^。]*教えて" keeps a thread alive from "連絡先" to the end of the sentence;
+# with dozens of such marks in one automaton, every combination of live threads is a state of its
+# own, and each new text builds new ones (measured: the Japanese phrases' automaton cost ten times
+# as much per text with its fifteen marks with gaps as without them). A first look does not need
+# the gap: every text that holds "連絡先[^。]*教えて" holds "教えて". without_gaps keeps, of each
+# alternative, the piece between gaps that asks for the most characters, and so only ever widens.
+
+
+_REPEAT = re.compile(r"\{(\d+)(?:,(\d*))?\}")
+
+
+def _quantifier(source: str, index: int) -> tuple[str, int, int | None, int]:
+    """The quantifier at ``source[index]`` (text, least and most repeats, end), or none."""
+    if index >= len(source):
+        return "", 1, 1, index
+    ch = source[index]
+    if ch in "*+?":
+        low, high = {"*": (0, None), "+": (1, None), "?": (0, 1)}[ch]
+        end = index + 1
+    elif (repeat := _REPEAT.match(source, index)) is not None:
+        low = int(repeat.group(1))
+        high = (
+            low if repeat.group(2) is None else (int(repeat.group(2)) if repeat.group(2) else None)
+        )
+        end = repeat.end()
+    else:  # a "{" that starts no repeat is a character, as in RE2
+        return "", 1, 1, index
+    if end < len(source) and source[end] == "?":  # lazy: the same strings
+        end += 1
+    return source[index:end], low, high, end
+
+
+class _Item:
+    """One atom of an RE2 pattern with its quantifier: a character, class, dot, anchor or group."""
+
+    __slots__ = ("alternatives", "broad", "high", "low", "quantifier", "text")
+
+    def __init__(
+        self, text: str, *, broad: bool = False, alternatives: list[list[_Item]] | None = None
+    ) -> None:
+        self.text = text  # a group's opening, "(?:" or "(", for a group
+        self.broad = broad  # matches nearly any character: a dot, a negated class
+        self.alternatives = alternatives
+        self.quantifier = ""
+        self.low = 1
+        self.high: int | None = 1  # None: unbounded
+
+    @property
+    def gap(self) -> bool:
+        """An unbounded repeat of something that matches nearly anything."""
+        return self.high is None and self.starts_broad
+
+    @property
+    def starts_broad(self) -> bool:
+        if self.alternatives is None:
+            return self.broad
+        return any(alt and alt[0].starts_broad for alt in self.alternatives)
+
+    def render(self) -> str:
+        if self.alternatives is None:
+            return self.text + self.quantifier
+        inner = "|".join(_render(alt) for alt in self.alternatives)
+        return f"{self.text}{inner}){self.quantifier}"
+
+    def shortest(self) -> int:
+        if self.alternatives is None:
+            one = 0 if self.text in ("^", "$") else 1
+        else:
+            one = min(_shortest(alt) for alt in self.alternatives)
+        return one * self.low
+
+
+def _render(items: list[_Item]) -> str:
+    return "".join(item.render() for item in items)
+
+
+def _shortest(items: list[_Item]) -> int:
+    return sum(item.shortest() for item in items)
+
+
+def _parse(source: str, index: int = 0) -> tuple[list[list[_Item]], int]:
+    """The alternatives of ``source`` from ``index`` to the ")" closing them (or the end)."""
+    alternatives: list[list[_Item]] = [[]]
+    while index < len(source):
+        ch = source[index]
+        if ch == ")":
+            return alternatives, index + 1
+        if ch == "|":
+            alternatives.append([])
+            index += 1
+            continue
+        if ch == "(":
+            opening = "(?:" if source.startswith("(?:", index) else "("
+            inner, index = _parse(source, index + len(opening))
+            item = _Item(opening, alternatives=inner)
+        elif ch == "[":
+            end = index + 1
+            if source.startswith("^", end):
+                end += 1
+            if source.startswith("]", end):  # a "]" first in a class is a literal
+                end += 1
+            while source[end] != "]":
+                end += _escape_length(source, end) if source[end] == "\\" else 1
+            item = _Item(source[index : end + 1], broad=source.startswith("[^", index))
+            index = end + 1
+        elif ch == "\\":
+            length = _escape_length(source, index)
+            item = _Item(source[index : index + length])
+            index += length
+        else:
+            item = _Item(ch, broad=ch == ".")
+            index += 1
+        item.quantifier, item.low, item.high, index = _quantifier(source, index)
+        alternatives[-1].append(item)
+    return alternatives, index
+
+
+def _escape_length(source: str, index: int) -> int:
+    """The length of the escape at ``source[index]``: ``\\x{3000}``, ``\\x41`` or ``\\.``."""
+    if source.startswith("\\x{", index):
+        return source.index("}", index) - index + 1
+    if source.startswith("\\x", index):
+        return 4
+    return 2
+
+
+def _has_gap(items: list[_Item]) -> bool:
+    return any(
+        item.gap
+        or (item.alternatives is not None and any(_has_gap(alt) for alt in item.alternatives))
+        for item in items
+    )
+
+
+def _prefix(items: list[_Item]) -> list[_Item]:
+    """The items up to the first gap at any depth: every match of ``items`` starts with a match
+    of them. A group holding a gap keeps its alternatives' prefixes and ends the prefix, once."""
+    kept: list[_Item] = []
+    for item in items:
+        if item.gap:
+            break
+        if item.alternatives is not None and _has_gap([item]):
+            group = _Item(item.text, alternatives=[_prefix(alt) for alt in item.alternatives])
+            if item.low == 0:
+                group.quantifier, group.low, group.high = "?", 0, 1
+            kept.append(group)
+            break
+        kept.append(item)
+    return kept
+
+
+def _best_piece(items: list[_Item]) -> list[_Item]:
+    """Of the pieces between ``items``' gaps, the prefix (see _prefix) asking the most."""
+    pieces: list[list[_Item]] = [[]]
+    for item in items:
+        if item.gap:
+            pieces.append([])
+        else:
+            pieces[-1].append(item)
+    best: list[_Item] = []
+    for piece in pieces:
+        candidate = _prefix(piece)
+        if _shortest(candidate) > _shortest(best):
+            best = candidate
+    return best
+
+
+def without_gaps(pattern: str) -> str:
+    """An RE2 pattern found in every text where ``pattern`` (as python_to_re2 writes it) is found,
+    without unbounded repeats of a dot or a negated class (see the note above)."""
+    alternatives, _end = _parse(pattern)
+    if not any(_has_gap(alt) for alt in alternatives):
+        return pattern
+    return "|".join(
+        _render(_best_piece(alt)) if _has_gap(alt) else _render(alt) for alt in alternatives
+    )
+
+
 # A group of marks: the compiled set's match (UTF-8 text to the indices of the marks seen in it),
 # the marks' names, and the pattern the group needs (see Sieve.needs).
 _Group = tuple[Callable[[bytes], list[int]], list[str], re.Pattern[str] | None]
@@ -178,6 +360,7 @@ class Sieve:
 
     def __init__(self) -> None:
         self._marks: dict[str, str] = {}
+        self._translated: dict[str, str] = {}  # each mark before its gaps were left out
         self._groups: dict[str, list[str]] = {}
         # per group: the compiled set's match (bytes -> indices of the marks seen), the marks'
         # names, and the pattern the group needs (see needs)
@@ -190,7 +373,8 @@ class Sieve:
         """Register ``pattern`` under ``name``; every finding of its detector matches it."""
         if self._sets is not None:
             raise RuntimeError("marks are registered when the detectors are imported")
-        self._marks[name] = python_to_re2(pattern.pattern)
+        self._translated[name] = python_to_re2(pattern.pattern)
+        self._marks[name] = without_gaps(self._translated[name])
         self._groups.setdefault(group, []).append(name)
         return name
 
@@ -207,6 +391,11 @@ class Sieve:
     @property
     def marks(self) -> dict[str, str]:
         return dict(self._marks)
+
+    @property
+    def translated(self) -> dict[str, str]:
+        """Each mark as python_to_re2 wrote it, with its gaps (see without_gaps)."""
+        return dict(self._translated)
 
     def look(self, text: str) -> frozenset[str] | None:
         """The marks ``text`` may hold, or None when there was no first look (run everything)."""
