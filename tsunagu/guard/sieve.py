@@ -307,36 +307,47 @@ def _prefix(items: list[_Item]) -> list[_Item]:
     return kept
 
 
-def _best_piece(items: list[_Item]) -> list[_Item]:
-    """Of the pieces between ``items``' gaps, the prefix (see _prefix) asking the most."""
+def _pieces(items: list[_Item]) -> list[str]:
+    """The pieces between ``items``' gaps, each cut at a gap inside it (see _prefix), leaving
+    out those that match an empty string (found in every text)."""
     pieces: list[list[_Item]] = [[]]
     for item in items:
         if item.gap:
             pieces.append([])
         else:
             pieces[-1].append(item)
-    best: list[_Item] = []
+    kept: list[str] = []
     for piece in pieces:
-        candidate = _prefix(piece)
-        if _shortest(candidate) > _shortest(best):
-            best = candidate
-    return best
+        cut = _prefix(piece)
+        if _shortest(cut) > 0 and _render(cut) not in kept:
+            kept.append(_render(cut))
+    return kept
 
 
-def without_gaps(pattern: str) -> str:
-    """An RE2 pattern found in every text where ``pattern`` (as python_to_re2 writes it) is found,
-    without unbounded repeats of a dot or a negated class (see the note above)."""
+def without_gaps(pattern: str) -> list[list[str]]:
+    """``pattern`` (as python_to_re2 writes it) as alternatives of pieces without gaps (unbounded
+    repeats of a dot or a negated class): a text where ``pattern`` is found holds every piece of
+    one alternative at least (see the note above). Alternatives without gaps make one piece."""
     alternatives, _end = _parse(pattern)
     if not any(_has_gap(alt) for alt in alternatives):
-        return pattern
-    return "|".join(
-        _render(_best_piece(alt)) if _has_gap(alt) else _render(alt) for alt in alternatives
-    )
+        return [[pattern]]
+    whole = [_render(alt) for alt in alternatives if not _has_gap(alt)]
+    out = [["|".join(whole)]] if whole else []
+    for alt in alternatives:
+        if _has_gap(alt):
+            out.append(_pieces(alt) or [""])  # nothing asked for: found in every text
+    return out
 
 
-# A group of marks: the compiled set's match (UTF-8 text to the indices of the marks seen in it),
-# the marks' names, and the pattern the group needs (see Sieve.needs).
-_Group = tuple[Callable[[bytes], list[int]], list[str], re.Pattern[str] | None]
+# A group of marks: the compiled set's match (UTF-8 text to the indices of the pieces seen in it);
+# for each piece, the marks it shows on its own, and the marks it shows together with others (each
+# with all the pieces it needs); and the pattern the group needs (see Sieve.needs).
+_Group = tuple[
+    Callable[[bytes], list[int]],
+    list[list[str]],
+    list[list[tuple[str, frozenset[int]]]],
+    re.Pattern[str] | None,
+]
 
 
 def _matcher(compiled: Any) -> Callable[[bytes], list[int]]:
@@ -360,7 +371,6 @@ class Sieve:
 
     def __init__(self) -> None:
         self._marks: dict[str, str] = {}
-        self._translated: dict[str, str] = {}  # each mark before its gaps were left out
         self._groups: dict[str, list[str]] = {}
         # per group: the compiled set's match (bytes -> indices of the marks seen), the marks'
         # names, and the pattern the group needs (see needs)
@@ -373,8 +383,7 @@ class Sieve:
         """Register ``pattern`` under ``name``; every finding of its detector matches it."""
         if self._sets is not None:
             raise RuntimeError("marks are registered when the detectors are imported")
-        self._translated[name] = python_to_re2(pattern.pattern)
-        self._marks[name] = without_gaps(self._translated[name])
+        self._marks[name] = python_to_re2(pattern.pattern)
         self._groups.setdefault(group, []).append(name)
         return name
 
@@ -392,11 +401,6 @@ class Sieve:
     def marks(self) -> dict[str, str]:
         return dict(self._marks)
 
-    @property
-    def translated(self) -> dict[str, str]:
-        """Each mark as python_to_re2 wrote it, with its gaps (see without_gaps)."""
-        return dict(self._translated)
-
     def look(self, text: str) -> frozenset[str] | None:
         """The marks ``text`` may hold, or None when there was no first look (run everything)."""
         if not self.enabled or len(text) > LONGEST:
@@ -406,11 +410,17 @@ class Sieve:
         except UnicodeEncodeError:  # a lone surrogate: RE2 reads only valid UTF-8
             return None
         seen: list[str] = []
-        for match, names, needed in self._sets or self._compile():
+        for match, alone, together, needed in self._sets or self._compile():
             if needed is not None and needed.search(text) is None:
                 continue
-            for index in match(data):
-                seen.append(names[index])
+            found = match(data)
+            present: set[int] | None = None
+            for index in found:
+                seen += alone[index]
+                for name, pieces in together[index]:
+                    present = set(found) if present is None else present
+                    if pieces <= present:
+                        seen.append(name)
         return frozenset(seen)
 
     @contextlib.contextmanager
@@ -431,11 +441,26 @@ class Sieve:
                     options = re2.Options()
                     options.max_mem = _MEMORY
                     marks = re2.Set.SearchSet(options)
-                    names = sorted(self._groups[group])
-                    for name in names:
-                        marks.Add(self._marks[name])
+                    pieces: dict[str, int] = {}  # each piece's index in the set
+                    alone: list[list[str]] = []
+                    together: list[list[tuple[str, frozenset[int]]]] = []
+                    for name in sorted(self._groups[group]):
+                        for alternative in without_gaps(self._marks[name]):
+                            indices = []
+                            for piece in alternative:
+                                if piece not in pieces:
+                                    pieces[piece] = marks.Add(piece)
+                                    alone.append([])
+                                    together.append([])
+                                indices.append(pieces[piece])
+                            if len(indices) == 1:
+                                alone[indices[0]].append(name)
+                            else:
+                                needed = frozenset(indices)
+                                for index in indices:
+                                    together[index].append((name, needed))
                     marks.Compile()
-                    sets.append((_matcher(marks), names, self._needs.get(group)))
+                    sets.append((_matcher(marks), alone, together, self._needs.get(group)))
                 self._sets = sets
             return self._sets
 
