@@ -249,13 +249,9 @@ def test_service_names_in_a_trie_match_as_the_list_did(pieces: list[str]) -> Non
 def test_a_small_memory_budget_is_slower_not_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
     from tsunagu.guard import sieve as module
 
-    monkeypatch.setattr(module, "_MEMORY", 2 << 20)
+    monkeypatch.setattr(module, "_MEMORY", 6 << 20)  # compiles, and fills on these texts
     small = Sieve()
-    for group, names in SIEVE._groups.items():
-        for name in names:
-            small._marks[name] = SIEVE._marks[name]
-            small._groups.setdefault(group, []).append(name)
-    small._needs = dict(SIEVE._needs)
+    small._marks = SIEVE.marks
     for text in _texts():
         view = normalise(text).text
         assert small.look(view) == SIEVE.look(view)
@@ -297,16 +293,11 @@ def test_gaps_are_left_out_of_marks(pattern: str, expected: list[list[str]]) -> 
 
 
 def test_a_mark_is_seen_wherever_its_pattern_is_found() -> None:
-    plain = Sieve()  # without the patterns groups need, which skip a whole group
-    for group, names in SIEVE._groups.items():
-        for name in names:
-            plain._marks[name] = SIEVE._marks[name]
-            plain._groups.setdefault(group, []).append(name)
     patterns = {name: re2.compile(pattern) for name, pattern in SIEVE.marks.items()}
     assert any(len(without_gaps(pattern)) > 1 for pattern in SIEVE.marks.values())
     found = 0
     for text in {normalise(text).text for text in _texts()}:
-        seen = plain.look(text)
+        seen = SIEVE.look(text)
         assert seen is not None
         for name, pattern in patterns.items():
             if pattern.search(text):

@@ -81,9 +81,7 @@ CUE_NAMES = (*_CUE_WORDS, *("+".join(kinds) for kinds in _TOGETHER))
 # The sieve's first look finds the kinds of words along with everything else, in the pass it
 # makes anyway (fourteen searches in Python would cost more than the n-grams); the patterns are
 # plain alternations of words, so RE2 and Python find the same.
-_CUE_MARKS = {
-    SIEVE.mark(f"cue:{name}", words, group="contacts"): name for name, words in _CUE_WORDS.items()
-}
+_CUE_MARKS = {SIEVE.mark(f"cue:{name}", words): name for name, words in _CUE_WORDS.items()}
 
 
 _CUE_MARK_SET = frozenset(_CUE_MARKS)

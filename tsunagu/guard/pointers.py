@@ -39,9 +39,7 @@ _SITE_POINTER = re.compile(
         r"contact|(?<![a-z])form(?![a-z])|website|(?<![a-z])site(?![a-z])|inquir|enquir"
     )
 )
-_SPACED_MARK = SIEVE.mark(
-    "spaced_domain", re.compile(rf"[a-z0-9]{_SPACED_DOT}[a-z0-9]"), group="contacts"
-)
+_SPACED_MARK = SIEVE.mark("spaced_domain", re.compile(rf"[a-z0-9]{_SPACED_DOT}[a-z0-9]"))
 
 
 def find_spaced_domains(view: View) -> list[Hit]:
@@ -73,7 +71,7 @@ _SEARCH = re.compile(
         r"search(?:ing)?(?:\sfor)?|look\s(?:me\s)?up|look\sfor\sme|find\sme"
     )
 )
-_SEARCH_MARK = SIEVE.mark("search_name", _SEARCH, group="contacts")
+_SEARCH_MARK = SIEVE.mark("search_name", _SEARCH)
 # What says that the one to find is the writer, or that the reader should then reach them.
 _ABOUT_ME = re.compile(
     kana_pattern(

@@ -6,16 +6,16 @@ a detector whose marks are all absent is skipped, and the solicitation families 
 their own pattern may match. Most messages hold one or two marks, so most of the work of Python's
 regular-expression engine is never started.
 
-The first look is made with RE2's ``Set``, which matches a group of marks in one pass over the
-text with one automaton (a few groups, see Sieve). RE2 has no look-arounds and reads some escapes
-differently, so each mark is translated on the way (look-arounds and word boundaries dropped,
-bounded repeats left open, ``\\s`` spelt out as Python reads it), and its gaps are left out
-("anything up to the end of the sentence" between two phrases; see without_gaps): it may report
-a mark that the detector then does not find, but never misses one that it would find. Skipping
-is only ever an optimisation: without RE2 (a platform without a wheel), with the sieve turned
-off, or for a text it does not look at (very long, or not encodable as UTF-8), every detector
-runs, and the findings are the same
-(tests/guard/test_sieve.py checks this on the cases, their disguised variants and random text).
+The first look is made with RE2's ``Set``, which matches every mark in one pass over the text
+with one automaton (see Sieve). RE2 has no look-arounds and reads some escapes differently, so
+each mark is translated on the way (look-arounds and word boundaries dropped, bounded repeats
+left open, ``\\s`` spelt out as Python reads it), and its gaps are left out ("anything up to the
+end of the sentence" between two phrases; see without_gaps): it may report a mark that the
+detector then does not find, but never misses one that it would find. Skipping is only ever an
+optimisation: without RE2 (a platform without a wheel), with the sieve turned off, or for a text
+it does not look at (very long, or not encodable as UTF-8), every detector runs, and the
+findings are the same (tests/guard/test_sieve.py checks this on the cases, their disguised
+variants and random text).
 """
 
 from __future__ import annotations
@@ -339,14 +339,13 @@ def without_gaps(pattern: str) -> list[list[str]]:
     return out
 
 
-# A group of marks: the compiled set's match (UTF-8 text to the indices of the pieces seen in it);
-# for each piece, the marks it shows on its own, and the marks it shows together with others (each
-# with all the pieces it needs); and the pattern the group needs (see Sieve.needs).
-_Group = tuple[
+# The compiled marks: the set's match (UTF-8 text to the indices of the pieces seen in it); for
+# each piece, the marks it shows on its own, and the marks it shows together with others (each
+# with all the pieces it needs).
+_Compiled = tuple[
     Callable[[bytes], list[int]],
     list[list[str]],
     list[list[tuple[str, frozenset[int]]]],
-    re.Pattern[str] | None,
 ]
 
 
@@ -361,41 +360,25 @@ def _matcher(compiled: Any) -> Callable[[bytes], list[int]]:
 
 
 class Sieve:
-    """Marks registered by the detectors, looked for in a pass over the text per group.
+    """Marks registered by the detectors, looked for in one pass over the text.
 
-    RE2 matches a group's marks with one automaton, built lazily, state by state, as texts call
-    for them. Marks that are often half-matched at once (Japanese phrases with gaps, English ones)
-    multiply its states, so the phrase families have groups of their own; each more group costs
-    another pass over the text, so there are few (measured: three is faster than one, two or four).
+    RE2 matches the marks with one automaton, built lazily, state by state, as texts call for
+    them. Without their gaps (see without_gaps) the marks make few states, and one automaton is
+    faster than several, each another pass over the text (measured: one against three, 5%).
     """
 
     def __init__(self) -> None:
         self._marks: dict[str, str] = {}
-        self._groups: dict[str, list[str]] = {}
-        # per group: the compiled set's match (bytes -> indices of the marks seen), the marks'
-        # names, and the pattern the group needs (see needs)
-        self._sets: list[_Group] | None = None
-        self._needs: dict[str, re.Pattern[str]] = {}
+        self._compiled: _Compiled | None = None
         self._lock = threading.Lock()
         self.enabled = re2 is not None
 
-    def mark(self, name: str, pattern: re.Pattern[str], *, group: str = "contacts") -> str:
+    def mark(self, name: str, pattern: re.Pattern[str]) -> str:
         """Register ``pattern`` under ``name``; every finding of its detector matches it."""
-        if self._sets is not None:
+        if self._compiled is not None:
             raise RuntimeError("marks are registered when the detectors are imported")
         self._marks[name] = python_to_re2(pattern.pattern)
-        self._groups.setdefault(group, []).append(name)
         return name
-
-    def needs(self, group: str, pattern: re.Pattern[str]) -> None:
-        """Look for ``group``'s marks only in a text where ``pattern`` is found.
-
-        For detectors that find nothing without it anyway (Japanese phrases in a text without a
-        kana or kanji): a cheap search spares a pass of RE2 over the text.
-        """
-        if self._sets is not None:
-            raise RuntimeError("marks are registered when the detectors are imported")
-        self._needs[group] = pattern
 
     @property
     def marks(self) -> dict[str, str]:
@@ -409,18 +392,16 @@ class Sieve:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: RE2 reads only valid UTF-8
             return None
+        match, alone, together = self._compiled or self._compile()
+        found = match(data)
         seen: list[str] = []
-        for match, alone, together, needed in self._sets or self._compile():
-            if needed is not None and needed.search(text) is None:
-                continue
-            found = match(data)
-            present: set[int] | None = None
-            for index in found:
-                seen += alone[index]
-                for name, pieces in together[index]:
-                    present = set(found) if present is None else present
-                    if pieces <= present:
-                        seen.append(name)
+        present: set[int] | None = None
+        for index in found:
+            seen += alone[index]
+            for name, pieces in together[index]:
+                present = set(found) if present is None else present
+                if pieces <= present:
+                    seen.append(name)
         return frozenset(seen)
 
     @contextlib.contextmanager
@@ -433,36 +414,33 @@ class Sieve:
         finally:
             self.enabled = before
 
-    def _compile(self) -> list[_Group]:
+    def _compile(self) -> _Compiled:
         with self._lock:
-            if self._sets is None:
-                sets = []
-                for group in sorted(self._groups):
-                    options = re2.Options()
-                    options.max_mem = _MEMORY
-                    marks = re2.Set.SearchSet(options)
-                    pieces: dict[str, int] = {}  # each piece's index in the set
-                    alone: list[list[str]] = []
-                    together: list[list[tuple[str, frozenset[int]]]] = []
-                    for name in sorted(self._groups[group]):
-                        for alternative in without_gaps(self._marks[name]):
-                            indices = []
-                            for piece in alternative:
-                                if piece not in pieces:
-                                    pieces[piece] = marks.Add(piece)
-                                    alone.append([])
-                                    together.append([])
-                                indices.append(pieces[piece])
-                            if len(indices) == 1:
-                                alone[indices[0]].append(name)
-                            else:
-                                needed = frozenset(indices)
-                                for index in indices:
-                                    together[index].append((name, needed))
-                    marks.Compile()
-                    sets.append((_matcher(marks), alone, together, self._needs.get(group)))
-                self._sets = sets
-            return self._sets
+            if self._compiled is None:
+                options = re2.Options()
+                options.max_mem = _MEMORY
+                marks = re2.Set.SearchSet(options)
+                pieces: dict[str, int] = {}  # each piece's index in the set
+                alone: list[list[str]] = []
+                together: list[list[tuple[str, frozenset[int]]]] = []
+                for name in sorted(self._marks):
+                    for alternative in without_gaps(self._marks[name]):
+                        indices = []
+                        for piece in alternative:
+                            if piece not in pieces:
+                                pieces[piece] = marks.Add(piece)
+                                alone.append([])
+                                together.append([])
+                            indices.append(pieces[piece])
+                        if len(indices) == 1:
+                            alone[indices[0]].append(name)
+                        else:
+                            needed = frozenset(indices)
+                            for index in indices:
+                                together[index].append((name, needed))
+                marks.Compile()
+                self._compiled = (_matcher(marks), alone, together)
+            return self._compiled
 
 
 SIEVE = Sieve()

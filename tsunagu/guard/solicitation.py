@@ -118,18 +118,10 @@ EN_FAMILIES = [
 _EN_GATE = re.compile(r"[a-z][a-z][\s'][a-z]")
 _JA_ANCHOR = re.compile(r"[ぁ-んァ-ヶ一-龠]")
 # the families of a language find nothing in a text without these (see find_solicitation)
-SIEVE.needs("ja", _JA_ANCHOR)
-SIEVE.needs("en", _EN_GATE)
 # Each family is also a mark of the sieve: where it looked, only the families it saw run.
 _FAMILY_OF_MARK = {
-    **{
-        SIEVE.mark(f"ja.{i:02d}", family[2], group="ja"): ("ja", i)
-        for i, family in enumerate(JA_FAMILIES)
-    },
-    **{
-        SIEVE.mark(f"en.{i:02d}", family[2], group="en"): ("en", i)
-        for i, family in enumerate(EN_FAMILIES)
-    },
+    **{SIEVE.mark(f"ja.{i:02d}", family[2]): ("ja", i) for i, family in enumerate(JA_FAMILIES)},
+    **{SIEVE.mark(f"en.{i:02d}", family[2]): ("en", i) for i, family in enumerate(EN_FAMILIES)},
 }
 
 _FAMILY_MARKS = frozenset(_FAMILY_OF_MARK)
