@@ -68,7 +68,15 @@ def test_ascii_folds_to_lower_case_only() -> None:
     from tsunagu.guard.normalise import _BMP_TABLE, _ODD, fold
 
     for code in range(128):
-        assert _BMP_TABLE[code] == chr(code).lower()
+        assert chr(_BMP_TABLE[code]) == chr(code).lower()
         assert _ODD.search(chr(code)) is None
     text = "Call ME on +1 (415) 555-0132\tNOW"
     assert fold(text).text == text.translate(_BMP_TABLE) == text.lower()
+
+
+def test_the_plane_s_table_holds_one_character_for_each() -> None:
+    from tsunagu.guard.normalise import _BMP_TABLE, _TABLE
+
+    assert len(_BMP_TABLE) == 0x10000
+    for code in range(0x10000):
+        assert chr(_BMP_TABLE[code]) == _TABLE.get(code, chr(code))

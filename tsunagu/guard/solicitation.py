@@ -208,20 +208,31 @@ _DIRECT_ORDER = re.compile(
 _WITHDRAWAL = re.compile(kana_pattern(r"出金|引き出し|withdraw"))
 
 
-def _ordinary(text: str, start: int, end: int) -> bool:
+# The sieve's marks for the searches of _ordinary below that look in a stretch of the text: where
+# the whole text does not hold one, the stretch does not either.
+_BACK_MARK = SIEVE.mark("ordinary:back", _BACK_ON_PLATFORM)
+_LINE_MARKS = frozenset(
+    {SIEVE.mark("ordinary:feature", _FEATURE), SIEVE.mark("ordinary:withdrawal", _WITHDRAWAL)}
+)
+
+
+def _ordinary(view: View, start: int, end: int) -> bool:
     """Whether a phrase found at ``start``..``end`` is ordinary talk after all."""
-    if _BACK_ON_PLATFORM.search(text, end, end + 120):
+    text, marks = view.text, view.marks
+    if (marks is None or _BACK_MARK in marks) and _BACK_ON_PLATFORM.search(text, end, end + 120):
         return True
-    line_start = max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1
-    stop = [i for i in (text.find("。", end), text.find("\n", end)) if i >= 0]
-    if _FEATURE.search(text, line_start, min(stop) if stop else len(text)):
-        return True
+    if marks is None or not marks.isdisjoint(_LINE_MARKS):
+        line_start = max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1
+        stop = [i for i in (text.find("。", end), text.find("\n", end)) if i >= 0]
+        line_end = min(stop) if stop else len(text)
+        if _FEATURE.search(text, line_start, line_end):
+            return True
+        if _WITHDRAWAL.search(text, line_start, line_end):
+            return True
     if text.startswith("番号", start) and _LABELLED_NUMBER.search(text, max(0, start - 8), start):
         return True
     if "直接" in text[start:end] and _DIRECT_ORDER.search(text, max(0, start - 16), end + 8):
         return True  # 直接依頼 is the platform's own way to order from someone's profile
-    if _WITHDRAWAL.search(text, line_start, min(stop) if stop else len(text)):
-        return True
     if _CHANNEL_END.search(text, start, end) and _WORK_AFTER.match(text, end):
         return True  # "What's your WhatsApp integration experience?"
     return text.startswith("法", end) and text[start:end].endswith("話")  # 直接話法: grammar
@@ -277,7 +288,7 @@ def find_solicitation(view: View) -> list[Hit]:
                 continue
             if _quoted_label(text, start, end) or inside_katakana_word(view, start):
                 continue
-            if _ordinary(text, start, end):
+            if _ordinary(view, start, end):
                 continue
             hits.append((kind, start, end))
     for index in en:
@@ -288,7 +299,7 @@ def find_solicitation(view: View) -> list[Hit]:
                 continue
             if _EN_REFUSAL_AFTER.match(text, end, end + 40):
                 continue
-            if _quoted_label(text, start, end) or _ordinary(text, start, end):
+            if _quoted_label(text, start, end) or _ordinary(view, start, end):
                 continue
             hits.append((kind, start, end))
     if not hits:
@@ -464,7 +475,7 @@ def find_cue_solicitation(view: View) -> list[Hit]:
             finish = sentences[index + 1][1]  # "微信やってますか？" and what follows it
         if _ON_PLATFORM.search(text, start, finish) or _CUE_REFUSAL.search(text, start, finish):
             continue
-        if _ordinary(text, channel.start(), channel.end()):
+        if _ordinary(view, channel.start(), channel.end()):
             continue
         if request is None:
             return [("solicit_contact", channel.start(), finish)]
