@@ -75,8 +75,29 @@ def test_ascii_folds_to_lower_case_only() -> None:
 
 
 def test_the_plane_s_table_holds_one_character_for_each() -> None:
-    from tsunagu.guard.normalise import _BMP_TABLE, _TABLE
+    from tsunagu.guard.normalise import _BMP_TABLE, _ODD, _TABLE, ODD_SENTINEL
 
     assert len(_BMP_TABLE) == 0x10000
     for code in range(0x10000):
-        assert chr(_BMP_TABLE[code]) == _TABLE.get(code, chr(code))
+        if _ODD.match(chr(code)):  # the slow path's: invisible characters, voice marks, ℡
+            assert chr(_BMP_TABLE[code]) == ODD_SENTINEL
+        else:
+            assert chr(_BMP_TABLE[code]) == _TABLE.get(code, chr(code))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ﾗｲﾝ\u200bID",  # an invisible character in the plane
+        "ﾊﾟｽﾜｰﾄﾞ",  # a half-width voice mark
+        "℡03",
+        "𝐠𝐦𝐚𝐢𝐥 です",  # mathematical letters beyond the plane
+        "よろしくお願いします🙏",  # beyond the plane, and nothing to fold
+        "\uffff と書かれた文字",  # the sentinel itself
+        "\ud800 ひとつだけのサロゲート",
+    ],
+)
+def test_the_common_path_and_the_slow_one_fold_alike(text: str) -> None:
+    from tsunagu.guard.normalise import _slow_fold, fold
+
+    assert fold(text).text == _slow_fold(text).text

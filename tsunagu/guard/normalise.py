@@ -112,6 +112,12 @@ _ASTRAL_FOLDED = "".join(
 )
 # Characters that the single translate of the common path cannot handle.
 _ODD = re.compile(f"[{_INVISIBLE}{_VOICE_MARKS}\u2121{_ASTRAL_FOLDED}]")
+# The plane's odd characters translate to a noncharacter, so that a search of the folded text
+# for it tells whether the slow path is needed; those beyond the plane are sought only in a text
+# that has a character beyond it (UTF-16 takes two units for each).
+ODD_SENTINEL = "\uffff"
+for _odd in _ODD.finditer("".join(map(chr, range(0x10000)))):
+    _BMP_TABLE[ord(_odd.group())] = ord(ODD_SENTINEL)
 _KANA_TABLE = {code: chr(code - 0x60) for code in range(0x30A1, 0x30F7)}
 
 
@@ -354,7 +360,12 @@ def fold(text: str) -> View:
     """One character for one: widths, case, kana and digit forms folded, invisible ones dropped."""
     if text.isascii():  # nothing but case to fold (tests/guard/test_normalise.py checks the table)
         return View(text.lower(), text)
-    return _slow_fold(text) if _ODD.search(text) else View(text.translate(_BMP_TABLE), text)
+    folded = text.translate(_BMP_TABLE)
+    if ODD_SENTINEL in folded or (
+        len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text) and _ODD.search(text)
+    ):
+        return _slow_fold(text)
+    return View(folded, text)
 
 
 def rewrite(view: View) -> View:
