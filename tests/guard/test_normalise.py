@@ -75,12 +75,12 @@ def test_ascii_folds_to_lower_case_only() -> None:
 
 
 def test_the_plane_s_table_holds_one_character_for_each() -> None:
-    from tsunagu.guard.normalise import _BMP_TABLE, _ODD, _TABLE, ODD_SENTINEL
+    from tsunagu.guard.normalise import _BMP_TABLE, _ODD, _ODD_SENTINEL, _TABLE
 
     assert len(_BMP_TABLE) == 0x10000
     for code in range(0x10000):
         if _ODD.match(chr(code)):  # the slow path's: invisible characters, voice marks, ℡
-            assert chr(_BMP_TABLE[code]) == ODD_SENTINEL
+            assert chr(_BMP_TABLE[code]) == _ODD_SENTINEL
         else:
             assert chr(_BMP_TABLE[code]) == _TABLE.get(code, chr(code))
 

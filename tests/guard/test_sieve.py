@@ -315,3 +315,6 @@ def test_a_mark_with_gaps_needs_all_the_pieces_of_one_alternative() -> None:
     assert sieve.look("連絡先、電話をください") == frozenset({"ask"})
     assert sieve.look("連絡先、ください") == frozenset()
     assert sieve.look("直接") == frozenset({"ask"})
+    anything = Sieve()  # a mark of nothing but a gap asks for nothing: it is seen in every text
+    anything.mark("any", re.compile("[^a]*|b"))
+    assert anything.look("xyz") == anything.look("") == frozenset({"any"})

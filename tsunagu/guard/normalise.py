@@ -99,12 +99,6 @@ def _build_table() -> dict[int, str]:
 
 
 _TABLE = _build_table()
-# The same table for the Basic Multilingual Plane as a list indexed by code point: str.translate
-# looks a character up in it without the KeyError that a dict raises for every unchanged character,
-# and takes the code point it holds without making a string of it (a third faster than a string
-# table). Characters beyond the plane that fold (mathematical letters, enclosed digits) send a
-# message down the slow path instead (see _ODD).
-_BMP_TABLE = [ord(_TABLE.get(code, chr(code))) for code in range(0x10000)]
 _ASTRAL_FOLDED = "".join(
     f"{chr(low)}-{chr(high)}"
     for low, high in _BLOCKS
@@ -112,12 +106,27 @@ _ASTRAL_FOLDED = "".join(
 )
 # Characters that the single translate of the common path cannot handle.
 _ODD = re.compile(f"[{_INVISIBLE}{_VOICE_MARKS}\u2121{_ASTRAL_FOLDED}]")
-# The plane's odd characters translate to a noncharacter, so that a search of the folded text
-# for it tells whether the slow path is needed; those beyond the plane are sought only in a text
-# that has a character beyond it (UTF-16 takes two units for each).
-ODD_SENTINEL = "\uffff"
-for _odd in _ODD.finditer("".join(map(chr, range(0x10000)))):
-    _BMP_TABLE[ord(_odd.group())] = ord(ODD_SENTINEL)
+# What the plane's odd characters translate to on the common path: a noncharacter, so that a
+# search of the folded text for it tells whether the slow path is needed.
+_ODD_SENTINEL = "\uffff"
+
+
+def _bmp_table() -> list[int]:
+    """_TABLE for the Basic Multilingual Plane as a list indexed by code point.
+
+    str.translate looks a character up in it without the KeyError that a dict raises for every
+    unchanged character, and takes the code point it holds without making a string of it (a third
+    faster than a string table). Odd characters (see _ODD) translate to _ODD_SENTINEL; those
+    beyond the plane that fold (mathematical letters, enclosed digits) are sought only in a text
+    that has a character beyond it (see fold).
+    """
+    table = [ord(_TABLE.get(code, chr(code))) for code in range(0x10000)]
+    for odd in _ODD.finditer("".join(map(chr, range(0x10000)))):
+        table[ord(odd.group())] = ord(_ODD_SENTINEL)
+    return table
+
+
+_BMP_TABLE = _bmp_table()
 _KANA_TABLE = {code: chr(code - 0x60) for code in range(0x30A1, 0x30F7)}
 
 
@@ -361,7 +370,8 @@ def fold(text: str) -> View:
     if text.isascii():  # nothing but case to fold (tests/guard/test_normalise.py checks the table)
         return View(text.lower(), text)
     folded = text.translate(_BMP_TABLE)
-    if ODD_SENTINEL in folded or (
+    if _ODD_SENTINEL in folded or (
+        # beyond the plane: UTF-16 takes two units for each such character
         len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text) and _ODD.search(text)
     ):
         return _slow_fold(text)

@@ -160,8 +160,9 @@ def _group_end(source: str, start: int) -> int:
 # with dozens of such marks in one automaton, every combination of live threads is a state of its
 # own, and each new text builds new ones (measured: the Japanese phrases' automaton cost ten times
 # as much per text with its fifteen marks with gaps as without them). A first look does not need
-# the gap: every text that holds "連絡先[^。]*教えて" holds "教えて". without_gaps keeps, of each
-# alternative, the piece between gaps that asks for the most characters, and so only ever widens.
+# the gap: every text that holds "連絡先[^。]*教えて" holds "連絡先" and "教えて". without_gaps cuts
+# each alternative into its pieces between gaps; the sieve sees the mark where it sees every piece
+# of one alternative, anywhere and in any order, and so only ever widens.
 
 
 _REPEAT = re.compile(r"\{(\d+)(?:,(\d*))?\}")

@@ -115,9 +115,9 @@ EN_FAMILIES = [
     (kind, triggers, re.compile(_without_leading_boundaries(pattern)))
     for (kind, pattern), triggers in zip(EN, _EN_TRIGGER.sets, strict=True)
 ]
+# the families of a language find nothing in a text without these (see find_solicitation)
 _EN_GATE = re.compile(r"[a-z][a-z][\s'][a-z]")
 _JA_ANCHOR = re.compile(r"[ぁ-んァ-ヶ一-龠]")
-# the families of a language find nothing in a text without these (see find_solicitation)
 # Each family is also a mark of the sieve: where it looked, only the families it saw run.
 _FAMILY_OF_MARK = {
     **{SIEVE.mark(f"ja.{i:02d}", family[2]): ("ja", i) for i, family in enumerate(JA_FAMILIES)},
