@@ -85,6 +85,7 @@ _CUE_MARKS = {SIEVE.mark(f"cue:{name}", words): name for name, words in _CUE_WOR
 
 
 _CUE_MARK_SET = frozenset(_CUE_MARKS)
+_MARK_OF_CUE = {name: mark for mark, name in _CUE_MARKS.items()}
 
 
 def cue_words(text: str, marks: frozenset[str] | None = None) -> frozenset[str]:
@@ -211,9 +212,8 @@ class SolicitationModel:
     veto: float = float("-inf")
     compiled: bool = True
     _table: array[float] = field(init=False, repr=False)
-    # what each set of kinds of words adds: (sum of weights, number of features)
-    _by_words: dict[frozenset[str], tuple[float, int]] = field(init=False, repr=False)
-    # the same, by the sieve's marks for those kinds of words
+    # what each set of kinds of words adds, by their marks (see _CUE_MARKS): (sum of weights,
+    # number of features)
     _by_marks: dict[frozenset[str], tuple[float, int]] = field(init=False, repr=False)
     _model: _Model = field(init=False, repr=False)
     _pointer: Any = field(init=False, repr=False)
@@ -223,7 +223,6 @@ class SolicitationModel:
         for bucket, weight in self.weights.items():
             table[bucket] = weight
         self._table = table  # kept alive as long as the structure that points into it
-        self._by_words = {}
         self._by_marks = {}
         self._model = _Model(
             table.buffer_info()[0], (1 << self.bits) - 1, self.order, self.shortest
@@ -257,30 +256,22 @@ class SolicitationModel:
                     total += weight
                     known += 1
         if with_cues:
-            if marks is None:
-                added, counted = self._cue_part(cue_words(text))
-            else:
-                added, counted = self._cue_part_of_marks(marks & _CUE_MARK_SET)
+            if marks is None:  # no first look: the kinds of words Python finds, by their marks
+                marks = frozenset(_MARK_OF_CUE[name] for name in cue_words(text))
+            added, counted = self._cue_part(marks & _CUE_MARK_SET)
             total += added
             known += counted
         # the features are a unit vector: each of the ``known`` features counts 1/sqrt(known)
         return self.bias + (total / math.sqrt(known) if known else 0.0)
 
-    def _cue_part(self, present: frozenset[str]) -> tuple[float, int]:
-        part = self._by_words.get(present)
-        if part is None:
-            weights = [self.cue_weights.get(cue, 0.0) for cue in _cues_of(present)]
-            part = (sum(w for w in weights if w != 0.0), sum(1 for w in weights if w != 0.0))
-            if len(self._by_words) < 1 << 14:  # 14 kinds of words: every set fits
-                self._by_words[present] = part
-        return part
-
-    def _cue_part_of_marks(self, marks: frozenset[str]) -> tuple[float, int]:
-        """_cue_part for the kinds of words whose marks (the sieve's, see _CUE_MARKS) are seen."""
+    def _cue_part(self, marks: frozenset[str]) -> tuple[float, int]:
+        """What the kinds of words whose marks are ``marks`` add to the score."""
         part = self._by_marks.get(marks)
         if part is None:
-            part = self._cue_part(frozenset(_CUE_MARKS[mark] for mark in marks))
-            if len(self._by_marks) < 1 << 14:
+            present = frozenset(_CUE_MARKS[mark] for mark in marks)
+            weights = [self.cue_weights.get(cue, 0.0) for cue in _cues_of(present)]
+            part = (sum(w for w in weights if w != 0.0), sum(1 for w in weights if w != 0.0))
+            if len(self._by_marks) < 1 << 14:  # 14 kinds of words: every set fits
                 self._by_marks[marks] = part
         return part
 
